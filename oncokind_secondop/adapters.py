@@ -1,0 +1,244 @@
+"""The seams between this package and the host portal.
+
+The host keeps identity, its database and its file storage. The package
+reaches them only through the three interfaces below, passed to
+``SecondOpinion.init_app(app, auth=..., records=..., files=...)``. Default
+implementations live in :mod:`oncokind_secondop.contrib`; a host may use
+them, subclass them, or write its own.
+
+Every method that touches patient data takes the patient id explicitly, so a
+query can never forget to scope itself.
+"""
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import IO, Any, TypeVar
+
+from flask.typing import ResponseReturnValue
+
+# --------------------------------------------------------------------------
+# Auth
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is using the pages right now (a patient, or a caregiver)."""
+
+    id: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class PatientRef:
+    """A patient as the host knows them. Name and date of birth appear on the
+    packet cover so the receiving team can match every record."""
+
+    id: str
+    display_name: str
+    date_of_birth: date | None = None
+
+
+class AuthAdapter(abc.ABC):
+    """Identity and permissions, answered by the host on every request.
+
+    Revoking a caregiver's access in the host must take effect on the next
+    request: implementations must not cache answers across requests.
+    """
+
+    @abc.abstractmethod
+    def current_actor(self) -> Actor | None:
+        """The logged-in person, or None for an anonymous visitor."""
+
+    @abc.abstractmethod
+    def patients_for(self, actor: Actor) -> Sequence[PatientRef]:
+        """Every patient this actor may act for (themselves first, if a patient)."""
+
+    @abc.abstractmethod
+    def can(self, actor: Actor, patient_id: str, action: str) -> bool:
+        """Whether ``actor`` may do ``action`` ("view", "add", "change",
+        "delete", "export", "download") on ``patient_id``'s records."""
+
+    @abc.abstractmethod
+    def login_redirect(self) -> ResponseReturnValue:
+        """The response that sends an anonymous visitor to the portal's login."""
+
+    def get_patient(self, actor: Actor, patient_id: str) -> PatientRef | None:
+        """The patient ``actor`` may act for with this id, or None."""
+        for patient in self.patients_for(actor):
+            if patient.id == patient_id:
+                return patient
+        return None
+
+
+# --------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class StaleVersion(Exception):
+    """Somebody saved the record after this form was opened (answer 409)."""
+
+    def __init__(self, current: Any) -> None:
+        super().__init__("record changed since it was read")
+        self.current = current
+
+
+class RecordStore(abc.ABC):
+    """Patient-scoped persistence for packets, checklist items, documents,
+    timeline events and worksheets.
+
+    Records are the package's model classes (see :mod:`oncokind_secondop.models`);
+    each carries ``patient_id``. Every read and write below is scoped by the
+    patient id passed in: an object of another patient is simply not found.
+    """
+
+    @abc.abstractmethod
+    def get(self, model: type[T], patient_id: str, object_id: int) -> T | None:
+        """One record of this patient, or None (also when it belongs to another)."""
+
+    @abc.abstractmethod
+    def list(
+        self,
+        model: type[T],
+        patient_id: str,
+        *,
+        where: Mapping[str, Any] | None = None,
+        order_by: Sequence[str] = ("id",),
+        load: Sequence[str] = (),
+    ) -> list[T]:
+        """This patient's records of one kind, filtered by equality on columns,
+        ordered by column names ("-name" for descending); ``load`` names
+        relationships to fetch in the same round trip."""
+
+    @abc.abstractmethod
+    def count(self, model: type[Any], patient_id: str, *, where: Mapping[str, Any] | None = None) -> int:
+        """How many of this patient's records match."""
+
+    @abc.abstractmethod
+    def add(self, patient_id: str, record: T) -> T:
+        """Stage a new record for this patient (its patient_id is set here)."""
+
+    @abc.abstractmethod
+    def update(
+        self, model: type[T], patient_id: str, object_id: int, expected_version: int,
+        values: Mapping[str, Any],
+    ) -> T:
+        """Change a versioned record only if nobody saved it since
+        ``expected_version`` was read; raise :class:`StaleVersion` otherwise."""
+
+    @abc.abstractmethod
+    def delete(self, patient_id: str, record: Any) -> None:
+        """Stage the removal of one of this patient's records."""
+
+    @abc.abstractmethod
+    def flush(self) -> None:
+        """Send staged changes so generated ids are known."""
+
+    @abc.abstractmethod
+    def commit(self) -> None:
+        """Make staged changes durable."""
+
+    @abc.abstractmethod
+    def rollback(self) -> None:
+        """Forget staged changes."""
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Commit on success, roll back on any error."""
+        try:
+            yield
+            self.commit()
+        except BaseException:
+            self.rollback()
+            raise
+
+
+# --------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    key: str
+    size: int
+    sha256: str
+
+
+class FileTooLarge(Exception):
+    """The stream went past the allowed size; nothing was kept."""
+
+
+class PendingFile(abc.ABC):
+    """A file being written. Nothing is visible under a key until
+    :meth:`commit`; :meth:`abort` (or an error) leaves nothing behind."""
+
+    @abc.abstractmethod
+    def write(self, data: bytes) -> int: ...
+
+    @abc.abstractmethod
+    def commit(self) -> StoredFile: ...
+
+    @abc.abstractmethod
+    def abort(self) -> None: ...
+
+    @property
+    @abc.abstractmethod
+    def size(self) -> int: ...
+
+    def __enter__(self) -> PendingFile:
+        return self
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        if exc_type is not None:
+            self.abort()
+
+
+class FileStore(abc.ABC):
+    """Where document bytes live. Keys are random and never derived from
+    user input; authorization happens through the document row, never here."""
+
+    @abc.abstractmethod
+    def begin(self, *, max_size: int | None = None) -> PendingFile:
+        """Start writing a new file; writing past ``max_size`` raises FileTooLarge."""
+
+    def put(self, chunks: Iterable[bytes] | IO[bytes], *, max_size: int | None = None,
+            chunk_size: int = 1024 * 1024) -> StoredFile:
+        """Store a stream or an iterable of byte chunks; return key, size, SHA-256."""
+        if hasattr(chunks, "read"):
+            stream = chunks
+            chunks = iter(lambda: stream.read(chunk_size), b"")  # type: ignore[union-attr]
+        with self.begin(max_size=max_size) as pending:
+            for chunk in chunks:
+                pending.write(chunk)
+            return pending.commit()
+
+    @abc.abstractmethod
+    def open(self, key: str) -> IO[bytes]:
+        """Open a stored file for reading (raise FileNotFoundError if absent)."""
+
+    @abc.abstractmethod
+    def delete(self, key: str) -> None:
+        """Remove a stored file; a missing key is not an error."""
+
+    @abc.abstractmethod
+    def keys(self) -> Iterator[str]:
+        """Every stored key (used by the sweeper to find orphans)."""
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.open(key).close()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def sweep_temporary(self, older_than_seconds: float = 3600) -> int:
+        """Remove abandoned partial writes; return how many. Optional."""
+        return 0

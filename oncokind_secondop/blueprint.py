@@ -1,0 +1,153 @@
+"""The ``secondop`` blueprint: hub, patient chooser, headers, error pages.
+
+Each capability (learn, packet, compare) adds its routes to :data:`bp` and
+its card on the hub through :func:`hub_section`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from werkzeug.exceptions import HTTPException
+from wtforms import RadioField
+from wtforms.validators import InputRequired
+
+from .access import SESSION_KEY, choose_patient
+from .csrf import protect_blueprint_request
+from .extension import current_secondop
+from .i18n import _, _l
+from .signals import emit_audit
+
+bp = Blueprint(
+    "secondop", __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+
+@dataclass(frozen=True)
+class HubSection:
+    endpoint: str
+    title: object  # lazy string
+    summary: object
+    order: int
+
+
+HUB_SECTIONS: list[HubSection] = []
+
+
+def hub_section(endpoint: str, title: object, summary: object, order: int) -> None:
+    """Add a capability's card to the hub (called once, at import)."""
+    if all(s.endpoint != endpoint for s in HUB_SECTIONS):
+        HUB_SECTIONS.append(HubSection(endpoint, title, summary, order))
+        HUB_SECTIONS.sort(key=lambda s: s.order)
+
+
+bp.before_request(protect_blueprint_request)
+
+
+@bp.context_processor
+def _acting_context() -> dict[str, object]:
+    return {"secondop_acting": g.get("secondop_acting")}
+
+
+@bp.after_request
+def security_headers(response: Response) -> Response:
+    """Page headers: CSP, referrer policy, nosniff; patient pages are never cached."""
+    if request.endpoint == "secondop.static":
+        return response
+    config = current_secondop.config
+    csp = config["SECONDOP_CONTENT_SECURITY_POLICY"]
+    if csp and "Content-Security-Policy" not in response.headers:
+        response.headers["Content-Security-Policy"] = csp
+    if config["SECONDOP_REFERRER_POLICY"]:
+        response.headers.setdefault("Referrer-Policy", config["SECONDOP_REFERRER_POLICY"])
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+ERROR_MESSAGES = {
+    400: (_l("Something in that request was not right"),
+          _l("Please go back, reload the page and try again.")),
+    403: (_l("This page is not available to you"),
+          _l("Your account does not have access to these records. If you think this is wrong, "
+             "contact the portal's help desk.")),
+    404: (_l("We could not find that page"),
+          _l("It may have been removed, or the link may be wrong.")),
+    409: (_l("Someone else saved this first"),
+          _l("The page changed while you were editing it. Please review it again.")),
+    413: (_l("That file is too big"),
+          _l("Please choose a smaller file, or ask the team for another way to send it.")),
+    500: (_l("Something went wrong on our side"),
+          _l("Nothing you did caused this. Please try again in a few minutes.")),
+}
+
+
+# Only errors raised inside our own pages get our error page; the host keeps
+# its own handlers for its own pages.
+def render_error(exc: HTTPException) -> ResponseReturnValue:
+    code = exc.code or 500
+    title, message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500] if code >= 500 else ERROR_MESSAGES[400])
+    return render_template("secondop/error.html", title=title, message=message, code=code), code
+
+
+for _code in ERROR_MESSAGES:
+    bp.register_error_handler(_code, render_error)
+
+
+@bp.route("/")
+def hub() -> ResponseReturnValue:
+    """The front door: what the package offers, and for whom you are acting."""
+    actor = current_secondop.auth.current_actor()
+    patient = None
+    patients: list = []
+    if actor is not None:
+        patients = list(current_secondop.auth.patients_for(actor))
+        patient = choose_patient(patients)
+        if patient is not None:
+            emit_audit("view", "hub", actor_id=actor.id, patient_id=patient.id)
+    return render_template("secondop/hub.html", sections=HUB_SECTIONS, actor=actor,
+                           patient=patient, patients=patients)
+
+
+class ChoosePatientForm(FlaskForm):
+    patient = RadioField(_l("Whose records are you working on?"), validators=[InputRequired(
+        message=_l("Please choose a person."))])
+
+
+@bp.route("/choose", methods=["GET", "POST"], endpoint="choose_patient")
+def choose_patient_view() -> ResponseReturnValue:
+    """A caregiver with more than one person picks whom they act for."""
+    auth = current_secondop.auth
+    actor = auth.current_actor()
+    if actor is None:
+        emit_audit("view", "patient_choice", outcome="denied")
+        return auth.login_redirect()
+    patients = list(auth.patients_for(actor))
+    form = ChoosePatientForm()
+    form.patient.choices = [(p.id, p.display_name) for p in patients]
+    if form.validate_on_submit():
+        session[SESSION_KEY] = form.patient.data
+        emit_audit("change", "patient_choice", actor_id=actor.id, patient_id=form.patient.data)
+        target = request.args.get("next", "")
+        if not (target.startswith("secondop.") and target in _endpoints_without_args()):
+            target = "secondop.hub"
+        return redirect(url_for(target))
+    current = choose_patient(patients)
+    if current is not None and not form.is_submitted():
+        form.patient.data = current.id
+    return render_template("secondop/choose_patient.html", form=form, patients=patients)
+
+
+def _endpoints_without_args() -> set[str]:
+    from flask import current_app
+
+    return {rule.endpoint for rule in current_app.url_map.iter_rules() if not rule.arguments}
+
+
+# Capabilities register their routes on import.
+from . import capabilities  # noqa: E402,F401

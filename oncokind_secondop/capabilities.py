@@ -1,0 +1,6 @@
+"""Import every capability so its routes join the blueprint.
+
+Each capability lives in its own subpackage (views, forms, services) and
+registers its hub card with :func:`oncokind_secondop.blueprint.hub_section`.
+"""
+from __future__ import annotations

@@ -1,0 +1,125 @@
+"""The ``SECONDOP_*`` settings: defaults, and validation at start-up.
+
+Every key is declared here once with its default and a checker. ``init_app``
+refuses an unknown ``SECONDOP_`` key or a bad value with an error that names
+the key, so a typo fails when the portal starts, not when a patient clicks.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PREFIX = "SECONDOP_"
+
+
+class ConfigError(ValueError):
+    """A ``SECONDOP_*`` setting is unknown or has a bad value."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: Any
+    check: Callable[[Any], bool]
+    expected: str
+    doc: str
+
+
+def _is_prefix(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("/") and not value.endswith("/") or value == ""
+
+
+def _is_optional_str(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value != "")
+
+
+def _is_positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_path_list(value: Any) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(v, (str, Path)) for v in value)
+
+
+def _is_optional_path(value: Any) -> bool:
+    return value is None or isinstance(value, (str, Path))
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+SETTINGS: dict[str, Setting] = {
+    "SECONDOP_URL_PREFIX": Setting(
+        "/second-opinion", _is_prefix, "a path starting with '/' and not ending with '/'",
+        "Where the blueprint is mounted.",
+    ),
+    "SECONDOP_BASE_TEMPLATE": Setting(
+        None, _is_optional_str, "a template name or None",
+        "Host layout that secondop/_layout.html extends; None uses the standalone layout.",
+    ),
+    "SECONDOP_I18N_MODE": Setting(
+        "isolated", lambda v: v in ("isolated", "merged"), "'isolated' or 'merged'",
+        "'isolated': our own gettext domain. 'merged': also add our catalogs to the host's Babel.",
+    ),
+    "SECONDOP_TRANSLATION_DIRECTORIES": Setting(
+        (), _is_path_list, "a list of folder paths",
+        "Extra catalog folders searched after ours (their strings win): host overrides.",
+    ),
+    "SECONDOP_MAX_UPLOAD_BYTES": Setting(
+        2 * 1024**3, _is_positive_int, "a positive integer (bytes)",
+        "Largest accepted upload, per file. Larger answers 413 and writes nothing.",
+    ),
+    "SECONDOP_LEARN_REQUIRES_LOGIN": Setting(
+        False, _is_bool, "True or False", "Whether the Learn pages need a logged-in user.",
+    ),
+    "SECONDOP_CENTERS_FILE": Setting(
+        None, _is_optional_path, "a path to a JSON file or None",
+        "Replaces the shipped centers and programs data file.",
+    ),
+    "SECONDOP_EXTRA_CENTERS_FILE": Setting(
+        None, _is_optional_path, "a path to a JSON file or None",
+        "Entries added to the centers and programs data file.",
+    ),
+    "SECONDOP_CONTENT_SECURITY_POLICY": Setting(
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'self'; form-action 'self'",
+        _is_str, "a Content-Security-Policy string ('' to leave it to the host)",
+        "CSP sent with every page of the blueprint.",
+    ),
+    "SECONDOP_REFERRER_POLICY": Setting(
+        "same-origin", _is_str, "a Referrer-Policy value ('' to leave it to the host)",
+        "Referrer-Policy sent with every page of the blueprint.",
+    ),
+    "SECONDOP_RECORDS_REQUEST_DAYS": Setting(
+        30, _is_positive_int, "a positive integer (days)",
+        "Days a facility has to answer a records request before it shows as overdue.",
+    ),
+    "SECONDOP_SUPPORT_CONTACT": Setting(
+        None, _is_optional_str, "a short text or None",
+        "Who patients can contact at the hospital; shown in the footer of every page.",
+    ),
+}
+
+
+def validate_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Return every ``SECONDOP_*`` setting with defaults filled in; raise on
+    an unknown key or a bad value."""
+    unknown = sorted(k for k in config if k.startswith(PREFIX) and k not in SETTINGS)
+    if unknown:
+        raise ConfigError(
+            f"Unknown setting {unknown[0]!r}. Known SECONDOP_ settings: "
+            + ", ".join(sorted(SETTINGS))
+        )
+    resolved: dict[str, Any] = {}
+    for key, setting in SETTINGS.items():
+        value = config.get(key, setting.default)
+        if not setting.check(value):
+            raise ConfigError(f"{key} must be {setting.expected}; got {value!r}")
+        resolved[key] = value
+    return resolved

@@ -1,0 +1,1 @@
+"""Default adapters: Flask-Login auth, SQLAlchemy records, local files."""

@@ -1,0 +1,123 @@
+"""The default record store: SQLAlchemy 2.x on the host's engine or session.
+
+Pass ``session=`` (a Flask-SQLAlchemy ``db.session`` or any scoped session):
+the host owns the transaction boundary. Or pass ``engine=``: the store keeps
+one session per application context and removes it at teardown.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from flask import Flask
+from flask.globals import app_ctx
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import Session, scoped_session, selectinload, sessionmaker
+
+from ..adapters import RecordStore, StaleVersion
+from ..db import PROTECTED_COLUMNS, Base, utcnow
+
+T = TypeVar("T")
+
+
+def _app_context_id() -> int:
+    return id(app_ctx._get_current_object())  # one session per app context
+
+
+class SQLAlchemyRecordStore(RecordStore):
+    def __init__(self, *, session: Any = None, engine: Engine | None = None) -> None:
+        if (session is None) == (engine is None):
+            raise TypeError("SQLAlchemyRecordStore needs exactly one of session= or engine=")
+        self._owns_session = session is None
+        if session is None:
+            session = scoped_session(sessionmaker(bind=engine, expire_on_commit=False),
+                                     scopefunc=_app_context_id)
+        self._session = session
+        self._engine = engine
+
+    # -- wiring ------------------------------------------------------------
+    def init_app(self, app: Flask) -> None:
+        if self._owns_session:
+            app.teardown_appcontext(lambda exc: self._session.remove())
+
+    @property
+    def session(self) -> Session:
+        """The SQLAlchemy session (for services that need a joined query)."""
+        return self._session  # type: ignore[no-any-return]
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is not None:
+            return self._engine
+        return self._session.get_bind()  # type: ignore[no-any-return]
+
+    def create_all(self) -> None:
+        """Create the package's tables (tests and demos; hosts use migrations)."""
+        Base.metadata.create_all(self.engine)
+
+    # -- RecordStore -------------------------------------------------------
+    def get(self, model: type[T], patient_id: str, object_id: int) -> T | None:
+        if not isinstance(object_id, int):
+            return None
+        stmt = select(model).where(model.id == object_id, model.patient_id == patient_id)  # type: ignore[attr-defined]
+        return self.session.execute(stmt).scalar_one_or_none()
+
+    def _scoped(self, model: type[Any], patient_id: str, where: Mapping[str, Any] | None) -> Any:
+        stmt = select(model).where(model.patient_id == patient_id)
+        for column, value in (where or {}).items():
+            stmt = stmt.where(getattr(model, column) == value)
+        return stmt
+
+    def list(self, model: type[T], patient_id: str, *, where: Mapping[str, Any] | None = None,
+             order_by: Sequence[str] = ("id",), load: Sequence[str] = ()) -> list[T]:
+        stmt = self._scoped(model, patient_id, where)
+        for name in order_by:
+            column = getattr(model, name.lstrip("-"))
+            stmt = stmt.order_by(column.desc() if name.startswith("-") else column.asc())
+        for relation in load:
+            stmt = stmt.options(selectinload(getattr(model, relation)))
+        return list(self.session.execute(stmt).scalars().all())
+
+    def count(self, model: type[Any], patient_id: str, *, where: Mapping[str, Any] | None = None) -> int:
+        stmt = self._scoped(model, patient_id, where).with_only_columns(func.count()).order_by(None)
+        return int(self.session.execute(stmt).scalar_one())
+
+    def add(self, patient_id: str, record: T) -> T:
+        record.patient_id = patient_id  # type: ignore[attr-defined]
+        self.session.add(record)
+        return record
+
+    def update(self, model: type[T], patient_id: str, object_id: int, expected_version: int,
+               values: Mapping[str, Any]) -> T:
+        bad = PROTECTED_COLUMNS.intersection(values)
+        if bad:
+            raise ValueError(f"protected columns cannot be set: {sorted(bad)}")
+        stmt = (
+            update(model)
+            .where(model.id == object_id, model.patient_id == patient_id,  # type: ignore[attr-defined]
+                   model.version == expected_version)  # type: ignore[attr-defined]
+            .values(**values, version=model.version + 1, updated_at=utcnow())  # type: ignore[attr-defined]
+            .execution_options(synchronize_session=False)
+        )
+        result = self.session.execute(stmt)
+        current = self.get(model, patient_id, object_id)
+        if current is None:
+            raise LookupError("no such record for this patient")
+        self.session.refresh(current)
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise StaleVersion(current)
+        return current
+
+    def delete(self, patient_id: str, record: Any) -> None:
+        if record.patient_id != patient_id:
+            raise LookupError("no such record for this patient")
+        self.session.delete(record)
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()

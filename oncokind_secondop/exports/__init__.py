@@ -1,0 +1,1 @@
+"""Writers for what patients take away: PDFs (WeasyPrint) and ZIPs."""

@@ -1,0 +1,57 @@
+"""PDFs with WeasyPrint, never fetching anything over HTTP.
+
+WeasyPrint resolves ``<link>`` and ``<img>`` URLs through a ``url_fetcher``.
+Ours answers only for the blueprint's own static files (read straight from
+the package, or the host's override of them) and refuses everything else, so
+rendering a PDF never calls the app, the network or an arbitrary file.
+"""
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app, render_template, url_for
+
+STATIC_ROOT = (Path(__file__).resolve().parent.parent / "static").resolve()
+BASE_URL = "secondop-pdf://local/"
+
+
+class PdfFetchRefused(ValueError):
+    """A PDF template asked for something outside the package's static files."""
+
+
+def static_url_fetcher(url: str, timeout: int = 10, ssl_context: Any = None,
+                       http_headers: Any = None) -> dict[str, Any]:
+    """Serve ``…/static/<path>`` from the package folder; refuse anything else."""
+    parts = urlsplit(url)
+    if parts.scheme == "data":
+        from weasyprint.urls import default_url_fetcher
+
+        return default_url_fetcher(url)  # type: ignore[no-any-return]
+    static_prefix = url_for("secondop.static", filename="")
+    path = unquote(parts.path)
+    if parts.scheme not in ("secondop-pdf", "") or not path.startswith(static_prefix):
+        raise PdfFetchRefused(f"PDF resources must be package static files, not {url!r}")
+    target = (STATIC_ROOT / path[len(static_prefix):]).resolve()
+    if STATIC_ROOT not in target.parents or not target.is_file():
+        raise PdfFetchRefused(f"no such static file: {path!r}")
+    mime, _ = mimetypes.guess_type(target.name)
+    return {"string": target.read_bytes(), "mime_type": mime or "application/octet-stream",
+            "redirected_url": url}
+
+
+def render_pdf(template: str, *, attachments: list[Any] | None = None,
+               url_fetcher: Callable[..., dict[str, Any]] | None = None, **context: Any) -> bytes:
+    """Render a Jinja template to a tagged PDF (PDF/UA-1).
+
+    Use inside a request (the locale, ``url_for`` and the acting patient come
+    from it). Pages are small summaries; stored files never go inside."""
+    from weasyprint import HTML
+
+    html = render_template(template, secondop_pdf=True, **context)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher or static_url_fetcher)
+    current_app.logger.debug("rendering PDF from %s", template)  # template name only: no patient data
+    return document.write_pdf(pdf_variant="pdf/ua-1", attachments=attachments or None)  # type: ignore[no-any-return]

@@ -1,0 +1,119 @@
+"""The package's own gettext domain (``oncokind_secondop``).
+
+Python code uses ``_`` / ``_l`` / ``ngettext`` from here; templates use the
+Jinja globals ``_s`` and ``_sn``. The host's ``_`` and its catalogs stay
+untouched, and the locale always comes from the host's Flask-Babel selector.
+
+Catalog folders are searched in order, later ones winning: the package's own
+compiled catalogs first, then ``SECONDOP_TRANSLATION_DIRECTORIES`` (host
+overrides).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.support import NullTranslations, Translations
+from flask import current_app, has_app_context
+from flask_babel import Domain, get_locale
+from flask_babel import format_date as _format_date
+from flask_babel import format_datetime as _format_datetime
+from flask_babel import format_decimal as _format_decimal
+
+DOMAIN = "oncokind_secondop"
+PACKAGE_TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+class SecondOpDomain(Domain):
+    """A Flask-Babel domain whose folders and cache are per application, so
+    two apps in one process with different overrides never mix catalogs."""
+
+    def __init__(self) -> None:
+        super().__init__(translation_directories=[str(PACKAGE_TRANSLATIONS)], domain=DOMAIN)
+
+    @property
+    def translation_directories(self) -> list[str]:
+        if has_app_context() and "secondop" in current_app.extensions:
+            return list(current_app.extensions["secondop"].translation_directories)
+        return [str(PACKAGE_TRANSLATIONS)]
+
+    def get_translations_cache(self, ctx: Any) -> dict[Any, Any]:
+        if has_app_context() and "secondop" in current_app.extensions:
+            return current_app.extensions["secondop"].translations_cache  # type: ignore[no-any-return]
+        return self.cache  # type: ignore[no-any-return]
+
+    def get_translations(self) -> Translations | NullTranslations:
+        if not has_app_context() or "babel" not in current_app.extensions:
+            return NullTranslations()
+        return super().get_translations()  # type: ignore[no-any-return]
+
+
+domain = SecondOpDomain()
+
+gettext = domain.gettext
+ngettext = domain.ngettext
+lazy_gettext = domain.lazy_gettext
+lazy_ngettext = domain.lazy_ngettext
+_ = gettext
+_l = lazy_gettext
+
+
+def current_locale() -> Locale:
+    if has_app_context() and "babel" in current_app.extensions:
+        locale = get_locale()
+        if locale is not None:
+            return locale
+    return Locale("en")
+
+
+def text_direction() -> str:
+    """'rtl' for Arabic and other right-to-left locales, else 'ltr'."""
+    return "rtl" if current_locale().text_direction == "rtl" else "ltr"
+
+
+def html_lang() -> str:
+    """The BCP 47 tag for the ``lang`` attribute (``zh-Hans``, ``es``...)."""
+    locale = current_locale()
+    parts = [locale.language]
+    if locale.script:
+        parts.append(locale.script)
+    if locale.territory:
+        parts.append(locale.territory)
+    return "-".join(parts)
+
+
+def format_date(value: date | datetime | None, format: str = "medium") -> str:
+    return "" if value is None else str(_format_date(value, format))
+
+
+def format_datetime(value: datetime | None, format: str = "medium") -> str:
+    return "" if value is None else str(_format_datetime(value, format))
+
+
+def format_number(value: float | int) -> str:
+    return str(_format_decimal(value))
+
+
+def format_file_size(size: int) -> str:
+    """A byte count for people: "1.5 MB" in the reader's number format."""
+    units = [(1024**3, _("%(size)s GB")), (1024**2, _("%(size)s MB")), (1024, _("%(size)s KB"))]
+    for factor, label in units:
+        if size >= factor:
+            return label % {"size": _format_decimal(round(size / factor, 1))}
+    return ngettext("%(num)s byte", "%(num)s bytes", size, num=_format_decimal(size))
+
+
+def jinja_helpers() -> dict[str, Any]:
+    """Globals the package's templates use (registered per app)."""
+    return {
+        "_s": gettext,
+        "_sn": ngettext,
+        "secondop_dir": text_direction,
+        "secondop_lang": html_lang,
+        "secondop_date": format_date,
+        "secondop_datetime": format_datetime,
+        "secondop_number": format_number,
+        "secondop_filesize": format_file_size,
+    }

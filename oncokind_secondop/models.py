@@ -1,0 +1,8 @@
+"""Every record model of the package, imported in one place so the
+metadata (``oncokind_secondop.db.Base.metadata``) is complete for
+``create_all`` and Alembic."""
+from __future__ import annotations
+
+from .db import Base
+
+__all__ = ["Base"]

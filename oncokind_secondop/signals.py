@@ -1,0 +1,75 @@
+"""Audit signals (blinker).
+
+Every read, write, export, download and denied attempt on patient data sends
+exactly one :data:`audit_event`. Connect a receiver to write your portal's
+audit log::
+
+    from oncokind_secondop.signals import audit_event
+
+    @audit_event.connect_via(app)
+    def log(sender, event):
+        my_audit_log.write(event.as_dict())
+
+Events carry who, for which patient, what, which kind of data, which object,
+when (UTC) and the outcome: never the content itself.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from blinker import Namespace
+from flask import current_app, g, has_request_context, request
+
+secondop_signals = Namespace()
+
+#: Sent with ``sender=app`` and ``event=AuditEvent``.
+audit_event = secondop_signals.signal("audit-event")
+
+Action = Literal["view", "add", "change", "delete", "export", "print", "download", "upload"]
+Outcome = Literal["success", "denied", "not_found", "conflict", "invalid", "error"]
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    action: str
+    category: str
+    outcome: str
+    actor_id: str | None
+    patient_id: str | None
+    object_id: str | None = None
+    recipient: str | None = None
+    endpoint: str | None = None
+    time: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def on_behalf(self) -> bool:
+        """True when a caregiver acted for the patient."""
+        return self.actor_id is not None and self.patient_id is not None and self.actor_id != self.patient_id
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["time"] = self.time.isoformat()
+        data["on_behalf"] = self.on_behalf
+        return data
+
+
+def emit_audit(action: str, category: str, *, outcome: str = "success",
+               object_id: object | None = None, recipient: str | None = None,
+               actor_id: str | None = None, patient_id: str | None = None) -> AuditEvent:
+    """Send one audit event. Actor and patient default to the current request's
+    acting context (set by :func:`oncokind_secondop.access.patient_view`)."""
+    acting = g.get("secondop_acting") if has_request_context() else None
+    if acting is not None:
+        actor_id = actor_id or acting.actor.id
+        patient_id = patient_id or acting.patient.id
+    event = AuditEvent(
+        action=action, category=category, outcome=outcome, actor_id=actor_id,
+        patient_id=patient_id, object_id=None if object_id is None else str(object_id),
+        recipient=recipient, endpoint=request.endpoint if has_request_context() else None,
+    )
+    audit_event.send(current_app._get_current_object(), event=event)
+    if has_request_context():
+        g.secondop_audited = True
+    return event
