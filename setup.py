@@ -1,26 +1,20 @@
 """Compile the gettext catalogs into the package while building, so a wheel
 never ships English only (the classic extension bug: .mo files left behind)."""
+import importlib.util
 from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
+ROOT = Path(__file__).resolve().parent
+
 
 class BuildPyWithCatalogs(build_py):
     def run(self) -> None:
-        from babel.messages.mofile import write_mo
-        from babel.messages.pofile import read_po
-
-        root = Path(__file__).parent
-        target = root / "oncokind_secondop" / "translations"
-        for po_path in sorted((root / "translations").glob("*/LC_MESSAGES/oncokind_secondop.po")):
-            lang = po_path.parent.parent.name
-            with po_path.open("rb") as fh:
-                catalog = read_po(fh, locale=lang)
-            out = target / lang / "LC_MESSAGES" / "oncokind_secondop.mo"
-            out.parent.mkdir(parents=True, exist_ok=True)
-            with out.open("wb") as fh:
-                write_mo(fh, catalog)
+        spec = importlib.util.spec_from_file_location("_catalogs", ROOT / "oncokind_secondop" / "_catalogs.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.compile_catalogs(ROOT / "translations", ROOT / "oncokind_secondop" / "translations")
         super().run()
 
 

@@ -69,3 +69,12 @@ def audit_log(app: Flask) -> Iterator[list[AuditEvent]]:
 
 def on_postgres() -> bool:
     return "postgresql" in os.environ.get("SECONDOP_TEST_DATABASE_URL", "")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Tests run from the source tree: compile the catalogs first, as a wheel build does."""
+    from oncokind_secondop._catalogs import compile_catalogs
+
+    root = Path(__file__).resolve().parent.parent
+    compile_catalogs(root / "translations", root / "oncokind_secondop" / "translations",
+                     only_if_stale=True)

@@ -1,0 +1,36 @@
+"""Compile the catalog sources (top-level ``translations/*.po``) into the
+package (``oncokind_secondop/translations/*/LC_MESSAGES/*.mo``).
+
+Imports nothing but Babel, so ``setup.py`` can load this file by path while
+building a wheel (before Flask is installed)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+DOMAIN = "oncokind_secondop"
+
+
+def compile_catalogs(source: Path, target: Path, *, only_if_stale: bool = False) -> list[Path]:
+    """Write one ``.mo`` per ``<source>/<lang>/LC_MESSAGES/<DOMAIN>.po``; return them."""
+    written: list[Path] = []
+    for po_path in sorted(source.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        lang = po_path.parent.parent.name
+        out = target / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        if only_if_stale and out.exists() and out.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang, domain=DOMAIN)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("wb") as fh:
+            write_mo(fh, catalog, use_fuzzy=False)
+        written.append(out)
+    return written
+
+
+if __name__ == "__main__":  # python oncokind_secondop/_catalogs.py
+    root = Path(__file__).resolve().parent.parent
+    for path in compile_catalogs(root / "translations", root / "oncokind_secondop" / "translations"):
+        print(f"compiled {path.relative_to(root)}")
