@@ -1,0 +1,118 @@
+"""A small but real patient portal that mounts oncokind_secondop.
+
+It owns what a hospital portal owns: its users and passwords, login and
+logout, caregiver (proxy) links, its layout, its language switcher and
+translations, and its database. The extension is mounted with the default
+adapters on this portal's Flask-SQLAlchemy session and a local data folder.
+
+Run: ``flask --app example_host run`` (data in ``$EXAMPLE_HOST_DATA``,
+default ``instance/``).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+from oncokind_secondop import PatientRef, SecondOpinion
+from oncokind_secondop.contrib.flask_login import FlaskLoginAuth
+from oncokind_secondop.contrib.localfs import LocalFileStore
+from oncokind_secondop.contrib.sqlalchemy import SQLAlchemyRecordStore
+
+from .models import User, db, seed_demo_accounts
+
+LANGUAGES = {
+    "en": "English",
+    "es": "Español",
+    "zh_Hans": "中文（简体）",
+    "vi": "Tiếng Việt",
+    "ko": "한국어",
+    "tl": "Tagalog",
+    "ar": "العربية",
+}
+
+HERE = Path(__file__).resolve().parent
+
+
+def data_folder(app: Flask) -> Path:
+    folder = Path(os.environ.get("EXAMPLE_HOST_DATA") or app.instance_path).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def secret_key(folder: Path) -> str:
+    """A per-installation secret kept in the data folder (never in git)."""
+    path = folder / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def select_locale() -> str | None:
+    """The switcher's choice, else the browser's Accept-Language."""
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return str(chosen)
+    return request.accept_languages.best_match(list(LANGUAGES)) or "en"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    folder = data_folder(app)
+    app.config.from_mapping(
+        SECRET_KEY=secret_key(folder),
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'portal.db'}",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        # The extension's settings (see the README's config table).
+        SECONDOP_BASE_TEMPLATE="base.html",
+        SECONDOP_SUPPORT_CONTACT="Patient portal help desk: 555-0100 (example)",
+        EXAMPLE_HOST_FILES=str(folder / "files"),
+    )
+    app.config.from_prefixed_env("EXAMPLE_HOST")
+    if test_config:
+        app.config.update(test_config)
+
+    db.init_app(app)
+    CSRFProtect(app)
+    Babel(app, locale_selector=select_locale)
+    login_manager = LoginManager(app)
+    login_manager.login_view = "portal.login"
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    def patient_of(user: User) -> PatientRef | None:
+        return user.as_patient() if user.is_patient else None
+
+    def cares_for(user: User) -> list[PatientRef]:
+        return [link.patient.as_patient() for link in user.active_caregiver_links()]
+
+    SecondOpinion(
+        app,
+        auth=FlaskLoginAuth(patient_of=patient_of, cares_for=cares_for),
+        records=SQLAlchemyRecordStore(session=db.session),
+        files=LocalFileStore(app.config["EXAMPLE_HOST_FILES"]),
+    )
+
+    from .views import portal
+
+    app.register_blueprint(portal)
+    app.jinja_env.globals.update(portal_languages=LANGUAGES, get_locale=get_locale)
+
+    with app.app_context():
+        db.create_all()
+        from oncokind_secondop.migrate import upgrade
+
+        upgrade(db.engine)
+        seed_demo_accounts()
+    return app
