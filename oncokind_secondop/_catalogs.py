@@ -13,16 +13,17 @@ from babel.messages.pofile import read_po
 DOMAIN = "oncokind_secondop"
 
 
-def compile_catalogs(source: Path, target: Path, *, only_if_stale: bool = False) -> list[Path]:
-    """Write one ``.mo`` per ``<source>/<lang>/LC_MESSAGES/<DOMAIN>.po``; return them."""
+def compile_catalogs(source: Path, target: Path, *, only_if_stale: bool = False,
+                     domain: str = DOMAIN) -> list[Path]:
+    """Write one ``.mo`` per ``<source>/<lang>/LC_MESSAGES/<domain>.po``; return them."""
     written: list[Path] = []
-    for po_path in sorted(source.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+    for po_path in sorted(source.glob(f"*/LC_MESSAGES/{domain}.po")):
         lang = po_path.parent.parent.name
-        out = target / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        out = target / lang / "LC_MESSAGES" / f"{domain}.mo"
         if only_if_stale and out.exists() and out.stat().st_mtime >= po_path.stat().st_mtime:
             continue
         with po_path.open("rb") as fh:
-            catalog = read_po(fh, locale=lang, domain=DOMAIN)
+            catalog = read_po(fh, locale=lang, domain=domain)
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("wb") as fh:
             write_mo(fh, catalog, use_fuzzy=False)

@@ -78,3 +78,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     root = Path(__file__).resolve().parent.parent
     compile_catalogs(root / "translations", root / "oncokind_secondop" / "translations",
                      only_if_stale=True)
+    for folder in ("fake_host/translations", "fake_host/overrides"):
+        for domain in ("messages", "oncokind_secondop"):
+            compile_catalogs(root / "tests" / folder, root / "tests" / folder, domain=domain)

@@ -70,8 +70,9 @@ def database_url(tmp_path: Path) -> str:
 
 
 def create_app(tmp_path: Path, test_config: dict[str, Any] | None = None,
-               directory: Directory | None = None, *, csrf: bool = False) -> Flask:
-    app = Flask("fake_host", template_folder=str(HERE / "templates"))
+               directory: Directory | None = None, *, csrf: bool = False,
+               template_folder: Path | None = None) -> Flask:
+    app = Flask("fake_host", template_folder=str(template_folder or HERE / "templates"))
     app.config.update(SECRET_KEY="test-secret", TESTING=True, WTF_CSRF_ENABLED=csrf,
                       SECONDOP_BASE_TEMPLATE="base.html")
     app.config.update(test_config or {})
@@ -81,7 +82,8 @@ def create_app(tmp_path: Path, test_config: dict[str, Any] | None = None,
     login = LoginManager(app)
     login.login_view = "login"
     login.user_loader(people.users.get)
-    Babel(app, locale_selector=lambda: request.args.get("lang") or request.cookies.get("lang") or "en")
+    Babel(app, locale_selector=lambda: request.args.get("lang") or "en",
+          default_translation_directories=str(HERE / "translations"))
     if csrf:
         CSRFProtect(app)
 
