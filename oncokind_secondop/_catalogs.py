@@ -5,6 +5,7 @@ Imports nothing but Babel, so ``setup.py`` can load this file by path while
 building a wheel (before Flask is installed)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -25,8 +26,10 @@ def compile_catalogs(source: Path, target: Path, *, only_if_stale: bool = False,
         with po_path.open("rb") as fh:
             catalog = read_po(fh, locale=lang, domain=domain)
         out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("wb") as fh:
+        partial = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as fh:
             write_mo(fh, catalog, use_fuzzy=False)
+        os.replace(partial, out)  # concurrent workers never read a half-written catalog
         written.append(out)
     return written
 

@@ -46,6 +46,17 @@ def _state() -> SecondOpState:
 current_secondop: SecondOpState = cast(SecondOpState, LocalProxy(_state))
 
 
+def _compile_catalogs_in_source_checkout() -> None:
+    """In a git checkout (editable install), build missing or stale ``.mo``
+    files from ``translations/`` so the pages are translated without a
+    separate step. An installed wheel already carries them."""
+    root = PACKAGE_TRANSLATIONS.parent.parent
+    if (root / "translations").is_dir() and (root / "setup.py").is_file() and (root / "babel.cfg").is_file():
+        from ._catalogs import compile_catalogs
+
+        compile_catalogs(root / "translations", PACKAGE_TRANSLATIONS, only_if_stale=True)
+
+
 class SecondOpinion:
     """Mount the second-opinion pages on a host portal.
 
@@ -85,6 +96,7 @@ class SecondOpinion:
             if callable(hook):
                 hook(app)
 
+        _compile_catalogs_in_source_checkout()
         self._init_babel(app, settings["SECONDOP_I18N_MODE"])
         app.jinja_env.globals.update(jinja_helpers())
         app.jinja_env.globals["secondop_base_template"] = state.base_template

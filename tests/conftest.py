@@ -72,12 +72,10 @@ def on_postgres() -> bool:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Tests run from the source tree: compile the catalogs first, as a wheel build does."""
+    """The fake host's own catalogs (the package compiles its own in init_app)."""
     from oncokind_secondop._catalogs import compile_catalogs
 
     root = Path(__file__).resolve().parent.parent
-    compile_catalogs(root / "translations", root / "oncokind_secondop" / "translations",
-                     only_if_stale=True)
     for folder in ("fake_host/translations", "fake_host/overrides"):
         for domain in ("messages", "oncokind_secondop"):
             compile_catalogs(root / "tests" / folder, root / "tests" / folder, domain=domain)
