@@ -17,6 +17,26 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..i18n import _, _l, current_locale
 from .selfcheck import CHOICES
 
+try:  # WTForms 3.3+: choices as SelectChoice (tuples are deprecated there)
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    SelectChoice = None
+
+
+def as_choices(pairs: list[tuple[str, object]]) -> list[Any]:
+    if SelectChoice is None:  # pragma: no cover
+        return list(pairs)
+    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
+
+
+def choice_labels(field: Any) -> dict[str, object]:
+    """value -> label, whichever form the choices take."""
+    labels: dict[str, object] = {}
+    for choice in field.choices or []:
+        value, label = (choice.value, choice.label) if hasattr(choice, "value") else choice
+        labels[str(value)] = label
+    return labels
+
 
 class CheckboxesField(SelectMultipleField):
     """Several checkboxes in one fieldset; an unknown value is refused with
@@ -30,7 +50,7 @@ class CheckboxesField(SelectMultipleField):
         super().__init__(*args, **kwargs)
 
     def pre_validate(self, form: Any) -> None:
-        allowed = {str(value) for value, _label in (self.choices or [])}
+        allowed = choice_labels(self)
         if any(value not in allowed for value in (self.data or [])):
             raise StopValidation(_("Please choose from the list."))
 
@@ -41,7 +61,7 @@ class RadioChoiceField(RadioField):
         super().__init__(*args, **kwargs)
 
     def pre_validate(self, form: Any) -> None:
-        if self.data not in {str(value) for value, _label in (self.choices or [])}:
+        if self.data not in choice_labels(self):
             raise StopValidation(_("Please choose one of the options."))
 
 
@@ -70,7 +90,7 @@ class DateText(StringField):
 
 class SelfCheckForm(FlaskForm):
     situations = CheckboxesField(_l("Which of these are true for you? Tick all that fit."),
-                                 choices=CHOICES)
+                                 choices=as_choices(CHOICES))
     urgent = BooleanField(_l("My care team said treatment should start very soon."))
 
 
@@ -113,11 +133,11 @@ class RecordsLetterForm(FlaskForm):
                                      validators=[Optional(), Length(max=400)])
     dates_of_care = StringField(_l("Dates of care (optional)"),
                                 validators=[Optional(), Length(max=120)])
-    items = CheckboxesField(_l("What should they send?"), choices=ITEMS)
-    format = RadioChoiceField(_l("In what form?"), choices=FORMATS, default="electronic")
-    send_to = RadioChoiceField(_l("Where should they send it?"), choices=SEND_TO, default="me")
+    items = CheckboxesField(_l("What should they send?"), choices=as_choices(ITEMS))
+    format = RadioChoiceField(_l("In what form?"), choices=as_choices(FORMATS), default="electronic")
+    send_to = RadioChoiceField(_l("Where should they send it?"), choices=as_choices(SEND_TO), default="me")
     recipient_name = StringField(_l("Name of the doctor or center (if not you)"),
-                                 validators=[Optional(), Length(max=160)])
+                                 validators=[Length(max=160)])
     address = TextAreaField(_l("Address or email to send it to"), validators=[
         InputRequired(message=_l("Please enter where to send the records.")), Length(max=400)])
     contact = StringField(_l("Your phone or email, so they can reach you (optional)"),

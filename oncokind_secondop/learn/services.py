@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.routing import BuildError
 
 from ..extension import current_secondop
+from .forms import choice_labels
 
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 
@@ -46,7 +47,7 @@ def learn_page(view: F) -> F:
 
 def letter_context(form: Any) -> dict[str, Any]:
     """What the letter templates need from a validated form (nothing else)."""
-    labels = dict(form.items.choices)
+    labels = choice_labels(form.items)
     return {
         "letter": {
             "patient_name": form.patient_name.data.strip(),
@@ -56,8 +57,8 @@ def letter_context(form: Any) -> dict[str, Any]:
             "facility": form.facility.data.strip(),
             "facility_address": (form.facility_address.data or "").strip(),
             "dates_of_care": (form.dates_of_care.data or "").strip(),
-            "items": [labels[key] for key in form.items.data],
-            "item_keys": list(form.items.data),
+            "records": [labels[key] for key in form.items.data],
+            "record_keys": list(form.items.data),
             "format": form.format.data,
             "send_to": form.send_to.data,
             "recipient_name": (form.recipient_name.data or "").strip(),
