@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 from flask import Flask, current_app
 
+from ..config import ConfigError
 from ..i18n import _l
 
 #: Places a visitor can pick in the finder (USPS codes), shown by name.
@@ -133,8 +134,9 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-class CentersFileError(ValueError):
-    """A centers data file is missing, not JSON, or not the expected shape."""
+class CentersFileError(ConfigError):
+    """A centers data file is missing, not JSON, or not the expected shape
+    (a configuration error: it stops the portal at start-up)."""
 
 
 @dataclass(frozen=True)
@@ -246,7 +248,8 @@ def current_directory() -> Directory:
     return directory  # type: ignore[no-any-return]
 
 
-def find(directory: Directory, *, state: str | None = None, remote_only: bool = False) -> FinderResult:
+def find(directory: Directory, *, state: str | None = None,
+         remote_only: bool = False) -> FinderResult:
     """Centers in ``state`` (all states when None) and the programs a person
     there can use. Remote programs serve people wherever they live, so the
     state narrows only centers and in-person programs. ``remote_only`` keeps

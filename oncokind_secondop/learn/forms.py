@@ -134,8 +134,10 @@ class RecordsLetterForm(FlaskForm):
     dates_of_care = StringField(_l("Dates of care (optional)"),
                                 validators=[Optional(), Length(max=120)])
     items = CheckboxesField(_l("What should they send?"), choices=as_choices(ITEMS))
-    format = RadioChoiceField(_l("In what form?"), choices=as_choices(FORMATS), default="electronic")
-    send_to = RadioChoiceField(_l("Where should they send it?"), choices=as_choices(SEND_TO), default="me")
+    format = RadioChoiceField(_l("In what form?"), choices=as_choices(FORMATS),
+                              default="electronic")
+    send_to = RadioChoiceField(_l("Where should they send it?"), choices=as_choices(SEND_TO),
+                               default="me")
     recipient_name = StringField(_l("Name of the doctor or center (if not you)"),
                                  validators=[Length(max=160)])
     address = TextAreaField(_l("Address or email to send it to"), validators=[
@@ -149,4 +151,5 @@ class RecordsLetterForm(FlaskForm):
 
     def validate_recipient_name(self, field: StringField) -> None:
         if self.send_to.data == "other" and not (field.data or "").strip():
-            raise ValidationError(_("Please name the doctor or center that should get the records."))
+            raise ValidationError(
+                _("Please name the doctor or center that should get the records."))

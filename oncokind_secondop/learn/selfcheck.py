@@ -105,7 +105,8 @@ def assess(selected: Iterable[str], *, urgent: bool = False) -> SelfCheckResult:
                       "secondop.learn_letter"))
     if keys & {"pathology", "biomarkers"}:
         steps.append(Step(_l("Ask the new team if they will look at your slides again, and if any "
-                             "tests are still missing."), "secondop.learn_topic", "slides-and-blocks"))
+                             "tests are still missing."),
+                          "secondop.learn_topic", "slides-and-blocks"))
     if keys & {"rare", "advanced_surgery", "transplant", "trial"}:
         steps.append(Step(_l("Look for a cancer center that sees many cases like yours."),
                           "secondop.learn_centers"))

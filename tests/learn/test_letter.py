@@ -89,7 +89,8 @@ def test_pdf_download_holds_the_typed_values(client):
 
 
 def test_pdf_to_another_center_names_it(client):
-    response = post(client, action="pdf", send_to="other", recipient_name="Dr. Okafor, Lakeside Cancer Center")
+    response = post(client, action="pdf", send_to="other",
+                    recipient_name="Dr. Okafor, Lakeside Cancer Center")
     text = pdf_text(response.data)
     assert "Please send the copies to: Dr. Okafor, Lakeside Cancer Center" in text
     assert "send a copy to me" not in text
