@@ -60,7 +60,8 @@ def test_shipped_file_is_dated_sourced_and_valid():
     assert date.fromisoformat(data["as_of"]) <= date.today()
     assert any("cancer.gov" in s["url"] for s in data["sources"])
     loaded = load_directory()
-    assert len(loaded.centers) >= 30
+    assert len(loaded.centers) == 68  # 66 centers, Mayo listed once per campus
+    assert sum(c.type == "clinical" for c in loaded.centers) == 8
     assert {c.type for c in loaded.centers} == {"comprehensive", "clinical"}
     names = {(c.name, c.state) for c in loaded.centers}
     assert len(names) == len(loaded.centers)  # no duplicates
