@@ -30,7 +30,7 @@ class Topic:
 TOPICS: tuple[Topic, ...] = (
     Topic("second-opinions-are-normal", _l("Second opinions are normal"),
           _l("Why asking another team is part of good cancer care."), ARTICLE),
-    Topic("when-it-matters-most", _l("When a second opinion matters most"),
+    Topic("when-it-matters-most", _l("When another look helps most"),
           _l("The times when another look is most likely to help."), ARTICLE),
     Topic("how-to-ask", _l("How to ask your oncologist"),
           _l("Simple words to use, and what to ask for."), ARTICLE),

@@ -64,3 +64,20 @@ def scores(text: str) -> tuple[float, float]:
 
     textstat.set_lang("en")
     return textstat.flesch_kincaid_grade(text), textstat.smog_index(text)
+
+
+if __name__ == "__main__":  # python3 -m tests.learn.readability: scores of every Learn page
+    import tempfile
+    from pathlib import Path
+
+    from . import conftest  # noqa: F401  (offline cmudict)
+    from ..fake_host import create_app
+    from .test_readability import GETS, POSTS
+
+    client = create_app(Path(tempfile.mkdtemp())).test_client()
+    pages = [(url, client.get(url)) for url in GETS]
+    pages += [(name, client.post(url, data=data)) for name, (url, data) in POSTS.items()]
+    print(f"{'FK':>5} {'SMOG':>5}  page")
+    for name, response in pages:
+        fk, smog = scores(main_text(response.get_data(as_text=True)))
+        print(f"{fk:5.1f} {smog:5.1f}  {name}")

@@ -95,9 +95,9 @@ def test_topic_pages_link_onwards(client, topic):
     ("slides-and-blocks", ["belong to the lab", "recuts", "accession number"]),
     ("when-it-matters-most", ["rare", "change your life", "stage", "biomarker", "transplant",
                               "clinical trial", "confused"]),
-    ("what-to-bring", ["slides", "scan files", "operation", "timeline", "Caregivers"]),
+    ("what-to-bring", ["slides", "scan files", "operation", "short history", "Caregivers"]),
     ("major-cancer-centers", ["NCI-designated", "not worse care", "close to home"]),
-    ("remote-programs", ["Mayo Clinic, Cleveland Clinic and MD Anderson", "insurance"]),
+    ("remote-programs", ["MD Anderson, Mayo Clinic and Cleveland Clinic", "insurance"]),
     ("when-opinions-differ", ["agree", "missing piece", "third opinion", "tumor board"]),
 ])
 def test_topics_cover_their_points(client, slug, phrases):
