@@ -38,6 +38,11 @@ def choice_labels(field: Any) -> dict[str, object]:
     return labels
 
 
+def _at_most(limit: int) -> Length:
+    """A length limit whose message is in our translation domain."""
+    return Length(max=limit, message=_l("Please keep this to %(max)d characters or fewer."))
+
+
 class CheckboxesField(SelectMultipleField):
     """Several checkboxes in one fieldset; an unknown value is refused with
     our own message (the stock one is not in our translation domain)."""
@@ -120,30 +125,30 @@ SEND_TO: list[tuple[str, object]] = [
 
 class RecordsLetterForm(FlaskForm):
     patient_name = StringField(_l("Full name of the patient"), validators=[
-        InputRequired(message=_l("Please enter the patient's full name.")), Length(max=120)])
+        InputRequired(message=_l("Please enter the patient's full name.")), _at_most(120)])
     other_names = StringField(_l("Other names on the records (optional)"),
-                              validators=[Optional(), Length(max=120)])
+                              validators=[Optional(), _at_most(120)])
     date_of_birth = DateText(_l("Date of birth"), validators=[
         InputRequired(message=_l("Please enter the date of birth."))], render_kw={"type": "date"})
     record_number = StringField(_l("Medical record number (optional)"),
-                                validators=[Optional(), Length(max=60)])
+                                validators=[Optional(), _at_most(60)])
     facility = StringField(_l("Hospital, clinic or lab you are writing to"), validators=[
-        InputRequired(message=_l("Please enter the hospital, clinic or lab.")), Length(max=160)])
+        InputRequired(message=_l("Please enter the hospital, clinic or lab.")), _at_most(160)])
     facility_address = TextAreaField(_l("Their address (optional)"),
-                                     validators=[Optional(), Length(max=400)])
+                                     validators=[Optional(), _at_most(400)])
     dates_of_care = StringField(_l("Dates of care (optional)"),
-                                validators=[Optional(), Length(max=120)])
+                                validators=[Optional(), _at_most(120)])
     items = CheckboxesField(_l("What should they send?"), choices=as_choices(ITEMS))
     format = RadioChoiceField(_l("In what form?"), choices=as_choices(FORMATS),
                               default="electronic")
     send_to = RadioChoiceField(_l("Where should they send it?"), choices=as_choices(SEND_TO),
                                default="me")
     recipient_name = StringField(_l("Name of the doctor or center (if not you)"),
-                                 validators=[Length(max=160)])
+                                 validators=[_at_most(160)])
     address = TextAreaField(_l("Address or email to send it to"), validators=[
-        InputRequired(message=_l("Please enter where to send the records.")), Length(max=400)])
+        InputRequired(message=_l("Please enter where to send the records.")), _at_most(400)])
     contact = StringField(_l("Your phone or email, so they can reach you (optional)"),
-                          validators=[Optional(), Length(max=120)])
+                          validators=[Optional(), _at_most(120)])
 
     def validate_items(self, field: CheckboxesField) -> None:
         if not field.data:

@@ -70,8 +70,8 @@ if __name__ == "__main__":  # python3 -m tests.learn.readability: scores of ever
     import tempfile
     from pathlib import Path
 
-    from . import conftest  # noqa: F401  (offline cmudict)
     from ..fake_host import create_app
+    from . import conftest  # noqa: F401  (offline cmudict)
     from .test_readability import GETS, POSTS
 
     client = create_app(Path(tempfile.mkdtemp())).test_client()

@@ -165,3 +165,8 @@ def test_csrf_is_checked_when_the_host_enables_it(tmp_path):
     response = client.post(URL, data={**VALUES, "action": "pdf", "csrf_token": token.group(1)})
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert str(date.today().year) in pdf_text(response.data)
+
+
+def test_too_long_answer_is_explained_in_our_words(client):
+    html = post(client, facility="x" * 161).get_data(as_text=True)
+    assert "Please keep this to 160 characters or fewer." in html
