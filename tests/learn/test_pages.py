@@ -118,8 +118,13 @@ def test_what_to_bring_links_the_packet_builder_only_when_it_exists(tmp_path):
     assert "Build your records packet" not in html
     with_packet = create_app(tmp_path / "b")
     _with_packet_endpoint(with_packet)
-    html = with_packet.test_client().get(url).get_data(as_text=True)
+    client = with_packet.test_client()
+    html = client.get(url).get_data(as_text=True)
     assert f'href="{PREFIX}/packet/"' in html
+    result = client.post(f"{PREFIX}/learn/self-check", data={"situations": ["rare"]})
+    assert f'href="{PREFIX}/packet/"' in result.get_data(as_text=True)
+    plain = without.test_client().post(f"{PREFIX}/learn/self-check", data={"situations": ["rare"]})
+    assert "packet checklist" not in plain.get_data(as_text=True)
 
 
 def test_endpoint_url_or_none(app):
