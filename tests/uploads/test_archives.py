@@ -15,11 +15,14 @@ from .test_receive import post
 DCM = samples.dicom_bytes()
 
 
-def check(data: bytes, limits: ArchiveLimits = ArchiveLimits()) -> None:
+DEFAULT = ArchiveLimits()
+
+
+def check(data: bytes, limits: ArchiveLimits = DEFAULT) -> None:
     check_dicom_zip(io.BytesIO(data), "scans.zip", limits)
 
 
-def refused(data: bytes, limits: ArchiveLimits = ArchiveLimits()) -> str:
+def refused(data: bytes, limits: ArchiveLimits = DEFAULT) -> str:
     with pytest.raises(ContentRefused) as info:
         check(data, limits)
     return info.value.message
