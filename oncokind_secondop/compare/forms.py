@@ -14,6 +14,15 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from ..i18n import _l
+
+try:  # WTForms 3.3 deprecates (value, label) tuples
+    from wtforms import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    SelectChoice = None
+
+
+def _choices(pairs: Any) -> list[Any]:
+    return [SelectChoice(value, label) if SelectChoice else (value, label) for value, label in pairs]
 from .fields import COMPARED_KEYS, OPINION_FIELDS, VISIT_KINDS, OpinionField
 from .models import MARKS
 
@@ -57,12 +66,23 @@ class ConfirmForm(VersionedForm):
     """Remove an opinion or a worksheet (the version makes sure you saw the latest)."""
 
 
+class PlainDateField(DateField):
+    """A date field whose error speaks our language (WTForms' own message is
+    not in our catalog)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(_l("Please enter the date as year, month and day, for example 2026-03-14."))) from exc
+
+
 def _opinion_field(spec: OpinionField) -> Field:
     too_long = _l("This answer is too long. Please shorten it.")
     if spec.kind == "date":
-        return DateField(spec.label, description=spec.hint, validators=[Optional()], format="%Y-%m-%d")
+        return PlainDateField(spec.label, description=spec.hint, validators=[Optional()], format="%Y-%m-%d")
     if spec.kind == "choice":
-        choices = [("", _l("Not recorded"))] + [(value, label) for value, label in VISIT_KINDS]
+        choices = _choices([("", _l("Not recorded")), *VISIT_KINDS])
         return RadioField(spec.label, description=spec.hint, choices=choices, default="",
                           validate_choice=True)
     field_class = StringField if spec.kind == "line" else TextAreaField
@@ -117,5 +137,5 @@ class _MarksFormBase(VersionedForm):
 
 MarksForm: type[_MarksFormBase] = type(
     "MarksForm", (_MarksFormBase,),
-    {mark_field_name(key): RadioField(choices=list(MARK_CHOICES), default="", validate_choice=True)
+    {mark_field_name(key): RadioField(choices=_choices(MARK_CHOICES), default="", validate_choice=True)
      for key in COMPARED_KEYS})

@@ -28,7 +28,9 @@ class Worksheet(Base, PatientOwned, Versioned):
 
     opinions: Mapped[list[Opinion]] = relationship(
         back_populates="worksheet", order_by="(Opinion.position, Opinion.id)",
-        cascade="all, delete-orphan", passive_deletes=True,
+        # The ORM deletes the opinions itself (SQLite does not enforce the
+        # foreign key's ON DELETE CASCADE unless the host turns it on).
+        cascade="all, delete-orphan",
     )
 
     def mark_for(self, key: str) -> str:

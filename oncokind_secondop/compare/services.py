@@ -91,10 +91,7 @@ def remove_opinion(patient_id: str, worksheet_id: int, opinion: Opinion, expecte
 def delete_worksheet(patient_id: str, worksheet_id: int, expected_version: int) -> None:
     records = current_secondop.records
     with worksheet_change(patient_id, worksheet_id, expected_version) as worksheet:
-        for opinion in list(worksheet.opinions):  # explicit: not every database cascades
-            records.delete(patient_id, opinion)
-        records.flush()
-        records.delete(patient_id, worksheet)
+        records.delete(patient_id, worksheet)  # its opinions go with it (ORM cascade)
 
 
 def _opinion_values(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -45,8 +45,12 @@ def static_url_fetcher(url: str, timeout: int = 10, ssl_context: Any = None,
 
 def _as_weasyprint_fetcher(fetch: Callable[..., dict[str, Any]]) -> Any:
     """WeasyPrint 70 wants a ``URLFetcher`` instance returning ``URLFetcherResponse``;
-    wrap our dict-returning function so nothing falls back to its network opener."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    wrap our dict-returning function so nothing falls back to its network opener.
+    Older WeasyPrint takes the function itself."""
+    try:
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+    except ImportError:  # WeasyPrint < 70
+        return fetch
 
     class _Fetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
