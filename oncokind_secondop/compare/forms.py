@@ -4,6 +4,7 @@ The opinion form and the marks form are built from :data:`.fields.OPINION_FIELDS
 Every form that saves carries the worksheet's ``version`` (hidden), which the
 service checks so a stale copy is refused instead of overwriting.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,6 +15,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from ..i18n import _l
+from .fields import COMPARED_KEYS, OPINION_FIELDS, VISIT_KINDS, OpinionField
+from .models import MARKS
 
 try:  # WTForms 3.3 deprecates (value, label) tuples
     from wtforms import SelectChoice
@@ -22,9 +25,9 @@ except ImportError:  # pragma: no cover - older WTForms
 
 
 def _choices(pairs: Any) -> list[Any]:
-    return [SelectChoice(value, label) if SelectChoice else (value, label) for value, label in pairs]
-from .fields import COMPARED_KEYS, OPINION_FIELDS, VISIT_KINDS, OpinionField
-from .models import MARKS
+    return [
+        SelectChoice(value, label) if SelectChoice else (value, label) for value, label in pairs
+    ]
 
 NOTES_MAX = 20000
 
@@ -47,14 +50,21 @@ class VersionedForm(FlaskForm):
 class NewWorksheetForm(FlaskForm):
     title = StringField(
         _l("Name this worksheet"),
-        description=_l("Something that helps you find it again, for example “Treatment choice, spring”."),
-        validators=[DataRequired(message=_l("Please give the worksheet a name.")),
-                    Length(max=200, message=_l("Please keep the name under 200 characters."))],
+        description=_l(
+            "Something that helps you find it again, for example “Treatment choice, spring”."
+        ),
+        validators=[
+            DataRequired(message=_l("Please give the worksheet a name.")),
+            Length(max=200, message=_l("Please keep the name under 200 characters.")),
+        ],
     )
     notes = TextAreaField(
         _l("Notes (optional)"),
         description=_l("For example what decision you are facing and by when."),
-        validators=[Optional(), Length(max=NOTES_MAX, message=_l("These notes are too long. Please shorten them."))],
+        validators=[
+            Optional(),
+            Length(max=NOTES_MAX, message=_l("These notes are too long. Please shorten them.")),
+        ],
     )
 
 
@@ -74,20 +84,28 @@ class PlainDateField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:
-            raise ValueError(str(_l("Please enter the date as year, month and day, for example 2026-03-14."))) from exc
+            raise ValueError(
+                str(_l("Please enter the date as year, month and day, for example 2026-03-14."))
+            ) from exc
 
 
 def _opinion_field(spec: OpinionField) -> Field:
     too_long = _l("This answer is too long. Please shorten it.")
     if spec.kind == "date":
-        return PlainDateField(spec.label, description=spec.hint, validators=[Optional()], format="%Y-%m-%d")
+        return PlainDateField(
+            spec.label, description=spec.hint, validators=[Optional()], format="%Y-%m-%d"
+        )
     if spec.kind == "choice":
         choices = _choices([("", _l("Not recorded")), *VISIT_KINDS])
-        return RadioField(spec.label, description=spec.hint, choices=choices, default="",
-                          validate_choice=True)
+        return RadioField(
+            spec.label, description=spec.hint, choices=choices, default="", validate_choice=True
+        )
     field_class = StringField if spec.kind == "line" else TextAreaField
-    return field_class(spec.label, description=spec.hint,
-                       validators=[Optional(), Length(max=spec.max_length, message=too_long)])
+    return field_class(
+        spec.label,
+        description=spec.hint,
+        validators=[Optional(), Length(max=spec.max_length, message=too_long)],
+    )
 
 
 class _OpinionFormBase(VersionedForm):
@@ -96,8 +114,13 @@ class _OpinionFormBase(VersionedForm):
         doctor = (self["doctor"].data or "").strip()
         center = (self["center"].data or "").strip()
         if not doctor and not center:
-            self["doctor"].errors = [*self["doctor"].errors, _l(
-                "Please give the doctor's name or the center, so you can tell the opinions apart.")]
+            self["doctor"].errors = [
+                *self["doctor"].errors,
+                _l(
+                    "Please give the doctor's name or the center, so you can tell the opinions "
+                    "apart."
+                ),
+            ]
             ok = False
         return ok
 
@@ -114,7 +137,8 @@ class _OpinionFormBase(VersionedForm):
 
 
 OpinionForm: type[_OpinionFormBase] = type(
-    "OpinionForm", (_OpinionFormBase,), {spec.key: _opinion_field(spec) for spec in OPINION_FIELDS})
+    "OpinionForm", (_OpinionFormBase,), {spec.key: _opinion_field(spec) for spec in OPINION_FIELDS}
+)
 
 MARK_CHOICES: tuple[tuple[str, Any], ...] = (
     ("", _l("Not marked")),
@@ -131,11 +155,20 @@ def mark_field_name(key: str) -> str:
 
 class _MarksFormBase(VersionedForm):
     def marks(self) -> dict[str, str]:
-        return {key: self[mark_field_name(key)].data for key in COMPARED_KEYS
-                if self[mark_field_name(key)].data in MARKS}
+        return {
+            key: self[mark_field_name(key)].data
+            for key in COMPARED_KEYS
+            if self[mark_field_name(key)].data in MARKS
+        }
 
 
 MarksForm: type[_MarksFormBase] = type(
-    "MarksForm", (_MarksFormBase,),
-    {mark_field_name(key): RadioField(choices=_choices(MARK_CHOICES), default="", validate_choice=True)
-     for key in COMPARED_KEYS})
+    "MarksForm",
+    (_MarksFormBase,),
+    {
+        mark_field_name(key): RadioField(
+            choices=_choices(MARK_CHOICES), default="", validate_choice=True
+        )
+        for key in COMPARED_KEYS
+    },
+)

@@ -5,6 +5,7 @@ one of its opinions bumps ``Worksheet.version`` in the same transaction (see
 :mod:`.services`), so two tabs editing different opinions still notice each
 other. Opinions carry ``patient_id`` too, so each query filters on it directly.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,7 +28,8 @@ class Worksheet(Base, PatientOwned, Versioned):
     marks: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
 
     opinions: Mapped[list[Opinion]] = relationship(
-        back_populates="worksheet", order_by="(Opinion.position, Opinion.id)",
+        back_populates="worksheet",
+        order_by="(Opinion.position, Opinion.id)",
         # The ORM deletes the opinions itself (SQLite does not enforce the
         # foreign key's ON DELETE CASCADE unless the host turns it on).
         cascade="all, delete-orphan",
@@ -42,7 +44,8 @@ class Opinion(Base, PatientOwned):
     __tablename__ = "secondop_compare_opinion"
 
     worksheet_id: Mapped[int] = mapped_column(
-        ForeignKey("secondop_compare_worksheet.id", ondelete="CASCADE"), index=True, nullable=False)
+        ForeignKey("secondop_compare_worksheet.id", ondelete="CASCADE"), index=True, nullable=False
+    )
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
     # One column per entry of fields.OPINION_FIELDS (a test keeps them in step).

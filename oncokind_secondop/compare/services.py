@@ -7,6 +7,7 @@ the worksheet row (PostgreSQL) or the database (SQLite), so of two saves
 made from the same version exactly one matches; the other raises
 :class:`~oncokind_secondop.adapters.StaleVersion` and nothing of it is kept.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
@@ -15,32 +16,48 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..extension import current_secondop
-from .fields import COMPARED_KEYS, FIELDS_BY_KEY, OPINION_FIELDS, OpinionField, comparable, display_value
+from .fields import (
+    COMPARED_KEYS,
+    FIELDS_BY_KEY,
+    OPINION_FIELDS,
+    OpinionField,
+    comparable,
+    display_value,
+)
 from .models import MARKS, Opinion, Worksheet
 
 
 def list_worksheets(patient_id: str) -> list[Worksheet]:
-    return current_secondop.records.list(Worksheet, patient_id, order_by=("-updated_at", "-id"),
-                                         load=("opinions",))
+    return current_secondop.records.list(
+        Worksheet, patient_id, order_by=("-updated_at", "-id"), load=("opinions",)
+    )
 
 
 def create_worksheet(patient_id: str, title: str, notes: str) -> Worksheet:
     records = current_secondop.records
     with records.transaction():
-        worksheet = records.add(patient_id, Worksheet(title=title.strip(), notes=(notes or "").strip(),
-                                                      marks={}, version=1))
+        worksheet = records.add(
+            patient_id,
+            Worksheet(title=title.strip(), notes=(notes or "").strip(), marks={}, version=1),
+        )
         records.flush()
     return worksheet
 
 
 @contextmanager
-def worksheet_change(patient_id: str, worksheet_id: int, expected_version: int,
-                     values: Mapping[str, Any] | None = None) -> Iterator[Worksheet]:
+def worksheet_change(
+    patient_id: str,
+    worksheet_id: int,
+    expected_version: int,
+    values: Mapping[str, Any] | None = None,
+) -> Iterator[Worksheet]:
     """Bump the worksheet's version (raising ``StaleVersion`` if it moved on),
     let the caller stage its change, then commit; roll back on any error."""
     records = current_secondop.records
     try:
-        worksheet = records.update(Worksheet, patient_id, worksheet_id, expected_version, dict(values or {}))
+        worksheet = records.update(
+            Worksheet, patient_id, worksheet_id, expected_version, dict(values or {})
+        )
         yield worksheet
         records.commit()
     except BaseException:
@@ -48,21 +65,33 @@ def worksheet_change(patient_id: str, worksheet_id: int, expected_version: int,
         raise
 
 
-def update_worksheet(patient_id: str, worksheet_id: int, expected_version: int, title: str, notes: str) -> Worksheet:
-    with worksheet_change(patient_id, worksheet_id, expected_version,
-                          {"title": title.strip(), "notes": (notes or "").strip()}) as worksheet:
+def update_worksheet(
+    patient_id: str, worksheet_id: int, expected_version: int, title: str, notes: str
+) -> Worksheet:
+    with worksheet_change(
+        patient_id,
+        worksheet_id,
+        expected_version,
+        {"title": title.strip(), "notes": (notes or "").strip()},
+    ) as worksheet:
         pass
     return worksheet
 
 
-def save_marks(patient_id: str, worksheet_id: int, expected_version: int, marks: Mapping[str, str]) -> Worksheet:
+def save_marks(
+    patient_id: str, worksheet_id: int, expected_version: int, marks: Mapping[str, str]
+) -> Worksheet:
     clean = {key: value for key, value in marks.items() if key in COMPARED_KEYS and value in MARKS}
-    with worksheet_change(patient_id, worksheet_id, expected_version, {"marks": clean}) as worksheet:
+    with worksheet_change(
+        patient_id, worksheet_id, expected_version, {"marks": clean}
+    ) as worksheet:
         pass
     return worksheet
 
 
-def add_opinion(patient_id: str, worksheet_id: int, expected_version: int, values: Mapping[str, Any]) -> Opinion:
+def add_opinion(
+    patient_id: str, worksheet_id: int, expected_version: int, values: Mapping[str, Any]
+) -> Opinion:
     records = current_secondop.records
     with worksheet_change(patient_id, worksheet_id, expected_version) as worksheet:
         last = max((o.position for o in worksheet.opinions), default=0)
@@ -72,15 +101,22 @@ def add_opinion(patient_id: str, worksheet_id: int, expected_version: int, value
     return opinion
 
 
-def save_opinion(patient_id: str, worksheet_id: int, opinion: Opinion, expected_version: int,
-                 values: Mapping[str, Any]) -> Opinion:
+def save_opinion(
+    patient_id: str,
+    worksheet_id: int,
+    opinion: Opinion,
+    expected_version: int,
+    values: Mapping[str, Any],
+) -> Opinion:
     with worksheet_change(patient_id, worksheet_id, expected_version):
         for key, value in _opinion_values(values).items():
             setattr(opinion, key, value)
     return opinion
 
 
-def remove_opinion(patient_id: str, worksheet_id: int, opinion: Opinion, expected_version: int) -> None:
+def remove_opinion(
+    patient_id: str, worksheet_id: int, opinion: Opinion, expected_version: int
+) -> None:
     records = current_secondop.records
     with worksheet_change(patient_id, worksheet_id, expected_version) as worksheet:
         records.delete(patient_id, opinion)
@@ -170,7 +206,11 @@ def comparison_rows(worksheet: Worksheet, marks: Mapping[str, str] | None = None
     rows = []
     for spec in OPINION_FIELDS:
         mark = (chosen or {}).get(spec.key, "") if spec.compared else ""
-        rows.append(Row(field=spec,
-                        values=tuple(display_value(spec, getattr(o, spec.key)) for o in worksheet.opinions),
-                        mark=mark if mark in MARKS else ""))
+        rows.append(
+            Row(
+                field=spec,
+                values=tuple(display_value(spec, getattr(o, spec.key)) for o in worksheet.opinions),
+                mark=mark if mark in MARKS else "",
+            )
+        )
     return rows

@@ -5,6 +5,7 @@ with :func:`get_or_404` (an opinion must also belong to the worksheet in the
 URL). Each request emits one audit event. A stale save answers 409 and shows
 the person what they typed beside what is saved now.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,9 +21,7 @@ from ..i18n import _, _l
 from ..responses import attachment_response
 from ..signals import emit_audit
 from . import services
-from .fields import GROUPS, OPINION_FIELDS, display_value
-
-COMPARED_FIELDS = tuple(spec for spec in OPINION_FIELDS if spec.compared)
+from .fields import COMPARED_FIELDS, GROUPS, OPINION_FIELDS, display_value
 from .forms import (
     MARK_CHOICES,
     ConfirmForm,
@@ -39,12 +38,19 @@ from .models import Opinion, Worksheet
 WORKSHEET = "compare_worksheet"
 OPINION = "compare_opinion"
 
-hub_section("secondop.compare_index", _l("Compare opinions"),
-            _l("When two or more doctors give different advice, lay their opinions side by side, "
-               "see where they agree, and prepare questions for each team."), order=30)
+hub_section(
+    "secondop.compare_index",
+    _l("Compare opinions"),
+    _l(
+        "When two or more doctors give different advice, lay their opinions side by side, "
+        "see where they agree, and prepare questions for each team."
+    ),
+    order=30,
+)
 
 
 # -- helpers ----------------------------------------------------------------
+
 
 def _pid() -> str:
     return acting().patient.id
@@ -75,14 +81,19 @@ def _checked_version(form: VersionedForm) -> int:
 
 def _conflict_rows(pairs: list[tuple[Any, str, str]]) -> list[dict[str, Any]]:
     """Rows for the conflict panel: label, the user's unsaved text, the saved text."""
-    return [{"label": label, "yours": yours, "saved": saved, "changed": yours.strip() != saved.strip()}
-            for label, yours, saved in pairs]
+    return [
+        {"label": label, "yours": yours, "saved": saved, "changed": yours.strip() != saved.strip()}
+        for label, yours, saved in pairs
+    ]
 
 
 def _opinion_title(opinion: Opinion, number: int) -> str:
     name = opinion.doctor or opinion.center
-    return _("Opinion %(number)s: %(name)s", number=number, name=name) if name else \
-        _("Opinion %(number)s", number=number)
+    return (
+        _("Opinion %(number)s: %(name)s", number=number, name=name)
+        if name
+        else _("Opinion %(number)s", number=number)
+    )
 
 
 def _titles(worksheet: Worksheet) -> list[str]:
@@ -90,6 +101,7 @@ def _titles(worksheet: Worksheet) -> list[str]:
 
 
 # -- worksheets -------------------------------------------------------------
+
 
 @bp.route("/compare/", endpoint="compare_index")
 @patient_view("view", WORKSHEET)
@@ -120,7 +132,9 @@ def compare_new() -> ResponseReturnValue:
 def compare_worksheet(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "view")
     emit_audit("view", WORKSHEET, object_id=worksheet.id)
-    return render_template("secondop/compare/worksheet.html", worksheet=worksheet, titles=_titles(worksheet))
+    return render_template(
+        "secondop/compare/worksheet.html", worksheet=worksheet, titles=_titles(worksheet)
+    )
 
 
 @bp.route("/compare/<int:worksheet_id>/edit", methods=["GET", "POST"], endpoint="compare_edit")
@@ -136,17 +150,22 @@ def compare_edit(worksheet_id: int) -> ResponseReturnValue:
         emit_audit("change", WORKSHEET, outcome="invalid", object_id=worksheet.id)
         return render_template("secondop/compare/edit.html", form=form, worksheet=worksheet), 400
     try:
-        services.update_worksheet(_pid(), worksheet.id, version, form.title.data or "", form.notes.data or "")
+        services.update_worksheet(
+            _pid(), worksheet.id, version, form.title.data or "", form.notes.data or ""
+        )
     except StaleVersion as stale:
         current: Worksheet = stale.current
-        conflict = _conflict_rows([
-            (form.title.label.text, (form.title.data or ""), current.title),
-            (form.notes.label.text, (form.notes.data or ""), current.notes),
-        ])
+        conflict = _conflict_rows(
+            [
+                (form.title.label.text, (form.title.data or ""), current.title),
+                (form.notes.label.text, (form.notes.data or ""), current.notes),
+            ]
+        )
         _set_version(form, current.version)
         emit_audit("change", WORKSHEET, outcome="conflict", object_id=worksheet.id)
-        return render_template("secondop/compare/edit.html", form=form, worksheet=current,
-                               conflict=conflict), 409
+        return render_template(
+            "secondop/compare/edit.html", form=form, worksheet=current, conflict=conflict
+        ), 409
     emit_audit("change", WORKSHEET, object_id=worksheet.id)
     flash(_("Your changes are saved."), "success")
     return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet.id))
@@ -160,22 +179,32 @@ def compare_delete(worksheet_id: int) -> ResponseReturnValue:
     if not form.is_submitted():
         _set_version(form, worksheet.version)
         emit_audit("view", WORKSHEET, object_id=worksheet.id)
-        return render_template("secondop/compare/delete.html", form=form, worksheet=worksheet,
-                               titles=_titles(worksheet))
+        return render_template(
+            "secondop/compare/delete.html",
+            form=form,
+            worksheet=worksheet,
+            titles=_titles(worksheet),
+        )
     version = _checked_version(form)
     try:
         services.delete_worksheet(_pid(), worksheet.id, version)
     except StaleVersion as stale:
         _set_version(form, stale.current.version)
         emit_audit("delete", WORKSHEET, outcome="conflict", object_id=worksheet.id)
-        return render_template("secondop/compare/delete.html", form=form, worksheet=stale.current,
-                               titles=_titles(stale.current), conflict=True), 409
+        return render_template(
+            "secondop/compare/delete.html",
+            form=form,
+            worksheet=stale.current,
+            titles=_titles(stale.current),
+            conflict=True,
+        ), 409
     emit_audit("delete", WORKSHEET, object_id=worksheet_id)
     flash(_("The worksheet was deleted."), "success")
     return redirect(url_for("secondop.compare_index"))
 
 
 # -- opinions ---------------------------------------------------------------
+
 
 def _opinion_conflict(form: Any, saved: dict[str, Any]) -> list[dict[str, Any]]:
     pairs = []
@@ -185,14 +214,23 @@ def _opinion_conflict(form: Any, saved: dict[str, Any]) -> list[dict[str, Any]]:
     return _conflict_rows(pairs)
 
 
-@bp.route("/compare/<int:worksheet_id>/opinions/new", methods=["GET", "POST"], endpoint="compare_opinion_new")
+@bp.route(
+    "/compare/<int:worksheet_id>/opinions/new",
+    methods=["GET", "POST"],
+    endpoint="compare_opinion_new",
+)
 @patient_view("add", OPINION)
 def compare_opinion_new(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "add")
     form = OpinionForm()
     number = len(worksheet.opinions) + 1
-    context: dict[str, Any] = {"worksheet": worksheet, "opinion_id": None, "number": number,
-                               "fields": OPINION_FIELDS, "groups": GROUPS}
+    context: dict[str, Any] = {
+        "worksheet": worksheet,
+        "opinion_id": None,
+        "number": number,
+        "fields": OPINION_FIELDS,
+        "groups": GROUPS,
+    }
     if not form.is_submitted():
         _set_version(form, worksheet.version)
         emit_audit("view", WORKSHEET, object_id=worksheet.id)
@@ -207,24 +245,36 @@ def compare_opinion_new(worksheet_id: int) -> ResponseReturnValue:
         current: Worksheet = stale.current
         _set_version(form, current.version)
         emit_audit("add", OPINION, outcome="conflict", object_id=worksheet.id)
-        context.update(worksheet=current, number=len(current.opinions) + 1, titles=_titles(current),
-                       conflict_new=True)
+        context.update(
+            worksheet=current,
+            number=len(current.opinions) + 1,
+            titles=_titles(current),
+            conflict_new=True,
+        )
         return render_template("secondop/compare/opinion_form.html", form=form, **context), 409
     emit_audit("add", OPINION, object_id=opinion.id)
     flash(_("The opinion is saved."), "success")
     return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet.id))
 
 
-@bp.route("/compare/<int:worksheet_id>/opinions/<int:opinion_id>/edit", methods=["GET", "POST"],
-          endpoint="compare_opinion_edit")
+@bp.route(
+    "/compare/<int:worksheet_id>/opinions/<int:opinion_id>/edit",
+    methods=["GET", "POST"],
+    endpoint="compare_opinion_edit",
+)
 @patient_view("change", OPINION)
 def compare_opinion_edit(worksheet_id: int, opinion_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "change")
     opinion = _opinion(worksheet, opinion_id, "change")
     number = worksheet.opinions.index(opinion) + 1
     form = OpinionForm(obj=opinion)
-    context: dict[str, Any] = {"worksheet": worksheet, "opinion_id": opinion.id, "number": number,
-                               "fields": OPINION_FIELDS, "groups": GROUPS}
+    context: dict[str, Any] = {
+        "worksheet": worksheet,
+        "opinion_id": opinion.id,
+        "number": number,
+        "fields": OPINION_FIELDS,
+        "groups": GROUPS,
+    }
     if not form.is_submitted():
         _set_version(form, worksheet.version)
         emit_audit("view", OPINION, object_id=opinion.id)
@@ -242,16 +292,23 @@ def compare_opinion_edit(worksheet_id: int, opinion_id: int) -> ResponseReturnVa
         saved = services.opinion_values(still_there) if still_there is not None else {}
         _set_version(form, current.version)
         emit_audit("change", OPINION, outcome="conflict", object_id=opinion_id)
-        context.update(worksheet=current, conflict=_opinion_conflict(form, saved),
-                       opinion_gone=still_there is None, titles=_titles(current))
+        context.update(
+            worksheet=current,
+            conflict=_opinion_conflict(form, saved),
+            opinion_gone=still_there is None,
+            titles=_titles(current),
+        )
         return render_template("secondop/compare/opinion_form.html", form=form, **context), 409
     emit_audit("change", OPINION, object_id=opinion.id)
     flash(_("Your changes are saved."), "success")
     return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet.id))
 
 
-@bp.route("/compare/<int:worksheet_id>/opinions/<int:opinion_id>/remove", methods=["GET", "POST"],
-          endpoint="compare_opinion_remove")
+@bp.route(
+    "/compare/<int:worksheet_id>/opinions/<int:opinion_id>/remove",
+    methods=["GET", "POST"],
+    endpoint="compare_opinion_remove",
+)
 @patient_view("delete", OPINION)
 def compare_opinion_remove(worksheet_id: int, opinion_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "delete")
@@ -261,16 +318,27 @@ def compare_opinion_remove(worksheet_id: int, opinion_id: int) -> ResponseReturn
     if not form.is_submitted():
         _set_version(form, worksheet.version)
         emit_audit("view", OPINION, object_id=opinion.id)
-        return render_template("secondop/compare/opinion_remove.html", form=form, worksheet=worksheet,
-                               opinion=opinion, title=title)
+        return render_template(
+            "secondop/compare/opinion_remove.html",
+            form=form,
+            worksheet=worksheet,
+            opinion=opinion,
+            title=title,
+        )
     version = _checked_version(form)
     try:
         services.remove_opinion(_pid(), worksheet.id, opinion, version)
     except StaleVersion as stale:
         _set_version(form, stale.current.version)
         emit_audit("delete", OPINION, outcome="conflict", object_id=opinion_id)
-        return render_template("secondop/compare/opinion_remove.html", form=form, worksheet=stale.current,
-                               opinion=opinion, title=title, conflict=True), 409
+        return render_template(
+            "secondop/compare/opinion_remove.html",
+            form=form,
+            worksheet=stale.current,
+            opinion=opinion,
+            title=title,
+            conflict=True,
+        ), 409
     emit_audit("delete", OPINION, object_id=opinion_id)
     flash(_("The opinion was removed."), "success")
     return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet_id))
@@ -278,7 +346,10 @@ def compare_opinion_remove(worksheet_id: int, opinion_id: int) -> ResponseReturn
 
 # -- side by side, letter, PDFs ---------------------------------------------
 
-def _comparison_context(worksheet: Worksheet, marks: dict[str, str] | None = None) -> dict[str, Any]:
+
+def _comparison_context(
+    worksheet: Worksheet, marks: dict[str, str] | None = None
+) -> dict[str, Any]:
     rows = services.comparison_rows(worksheet, marks)
     return {
         "worksheet": worksheet,
@@ -308,11 +379,16 @@ def _marks_form(worksheet: Worksheet) -> Any:
 def compare_side_by_side(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "view")
     emit_audit("view", WORKSHEET, object_id=worksheet.id)
-    return render_template("secondop/compare/side_by_side.html", form=_marks_form(worksheet),
-                           **_comparison_context(worksheet))
+    return render_template(
+        "secondop/compare/side_by_side.html",
+        form=_marks_form(worksheet),
+        **_comparison_context(worksheet),
+    )
 
 
-@bp.route("/compare/<int:worksheet_id>/side-by-side", methods=["POST"], endpoint="compare_save_marks")
+@bp.route(
+    "/compare/<int:worksheet_id>/side-by-side", methods=["POST"], endpoint="compare_save_marks"
+)
 @patient_view("change", WORKSHEET)
 def compare_save_marks(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "change")
@@ -320,22 +396,37 @@ def compare_save_marks(worksheet_id: int) -> ResponseReturnValue:
     version = _checked_version(form)
     if not form.validate():
         emit_audit("change", WORKSHEET, outcome="invalid", object_id=worksheet.id)
-        return render_template("secondop/compare/side_by_side.html", form=form,
-                               **_comparison_context(worksheet)), 400
+        return render_template(
+            "secondop/compare/side_by_side.html", form=form, **_comparison_context(worksheet)
+        ), 400
     try:
         services.save_marks(_pid(), worksheet.id, version, form.marks())
     except StaleVersion as stale:
         current: Worksheet = stale.current
         labels = dict(MARK_CHOICES)
-        conflict = _conflict_rows([(spec.label, str(labels[form[mark_field_name(spec.key)].data or ""]),
-                                    str(labels[current.mark_for(spec.key)])) for spec in COMPARED_FIELDS])
+        conflict = _conflict_rows(
+            [
+                (
+                    spec.label,
+                    str(labels[form[mark_field_name(spec.key)].data or ""]),
+                    str(labels[current.mark_for(spec.key)]),
+                )
+                for spec in COMPARED_FIELDS
+            ]
+        )
         _set_version(form, current.version)
         emit_audit("change", WORKSHEET, outcome="conflict", object_id=worksheet.id)
-        return render_template("secondop/compare/side_by_side.html", form=form, conflict=conflict,
-                               **_comparison_context(current, form.marks())), 409
+        return render_template(
+            "secondop/compare/side_by_side.html",
+            form=form,
+            conflict=conflict,
+            **_comparison_context(current, form.marks()),
+        ), 409
     emit_audit("change", WORKSHEET, object_id=worksheet.id)
     flash(_("Your marks are saved."), "success")
-    return redirect(url_for("secondop.compare_side_by_side", worksheet_id=worksheet.id) + "#compare-table")
+    return redirect(
+        url_for("secondop.compare_side_by_side", worksheet_id=worksheet.id) + "#compare-table"
+    )
 
 
 @bp.route("/compare/<int:worksheet_id>/letter", endpoint="compare_letter")
@@ -352,8 +443,9 @@ def compare_pdf(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "export")
     pdf = render_pdf("secondop/compare/pdf_comparison.html", **_comparison_context(worksheet))
     emit_audit("export", WORKSHEET, object_id=worksheet.id)
-    return attachment_response(pdf, filename=_("opinion-comparison.pdf"), mimetype="application/pdf",
-                               size=len(pdf))
+    return attachment_response(
+        pdf, filename=_("opinion-comparison.pdf"), mimetype="application/pdf", size=len(pdf)
+    )
 
 
 @bp.route("/compare/<int:worksheet_id>/letter.pdf", endpoint="compare_letter_pdf")
@@ -362,5 +454,6 @@ def compare_letter_pdf(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "export")
     pdf = render_pdf("secondop/compare/pdf_letter.html", **_comparison_context(worksheet))
     emit_audit("export", WORKSHEET, object_id=worksheet.id)
-    return attachment_response(pdf, filename=_("letter-to-care-teams.pdf"), mimetype="application/pdf",
-                               size=len(pdf))
+    return attachment_response(
+        pdf, filename=_("letter-to-care-teams.pdf"), mimetype="application/pdf", size=len(pdf)
+    )

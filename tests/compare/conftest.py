@@ -1,4 +1,5 @@
 """Helpers for the Compare tests: Maria's worksheet with three typed opinions."""
+
 from __future__ import annotations
 
 import re
@@ -61,20 +62,35 @@ class CompareHelper:
         with self.app.app_context():
             worksheet = current_secondop.records.get(Worksheet, patient_id, worksheet_id)
             assert worksheet is not None
-            return {"title": worksheet.title, "notes": worksheet.notes, "marks": dict(worksheet.marks),
-                    "version": worksheet.version,
-                    "opinions": [{spec.key: getattr(o, spec.key) for spec in OPINION_FIELDS} | {"id": o.id}
-                                 for o in worksheet.opinions]}
+            return {
+                "title": worksheet.title,
+                "notes": worksheet.notes,
+                "marks": dict(worksheet.marks),
+                "version": worksheet.version,
+                "opinions": [
+                    {spec.key: getattr(o, spec.key) for spec in OPINION_FIELDS} | {"id": o.id}
+                    for o in worksheet.opinions
+                ],
+            }
 
     def opinion_ids(self, worksheet_id: int, patient_id: str = "p-maria") -> list[int]:
         with self.app.app_context():
-            return [o.id for o in current_secondop.records.list(
-                Opinion, patient_id, where={"worksheet_id": worksheet_id}, order_by=("position", "id"))]
+            return [
+                o.id
+                for o in current_secondop.records.list(
+                    Opinion,
+                    patient_id,
+                    where={"worksheet_id": worksheet_id},
+                    order_by=("position", "id"),
+                )
+            ]
 
     def add_opinion(self, worksheet_id: int, data: dict[str, str]) -> int:
         before = set(self.opinion_ids(worksheet_id))
-        response = self.client.post(f"{BASE}/{worksheet_id}/opinions/new",
-                                    data={**data, "version": self.version(worksheet_id)})
+        response = self.client.post(
+            f"{BASE}/{worksheet_id}/opinions/new",
+            data={**data, "version": self.version(worksheet_id)},
+        )
         assert response.status_code == 302, response.get_data(as_text=True)
         (new,) = set(self.opinion_ids(worksheet_id)) - before
         return new

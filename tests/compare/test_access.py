@@ -1,6 +1,7 @@
 """Access: every compare route, generated from the URL map, refuses other
 patients' worksheets and opinions with a 404; anonymous visitors go to login;
 CSRF guards every form."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,9 @@ from .conftest import BASE, CompareHelper, opinion_data
 
 
 def compare_rules(app: Flask) -> list:
-    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("secondop.compare_")]
+    rules = [
+        rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("secondop.compare_")
+    ]
     assert len(rules) >= 11  # a new route joins this test by itself
     return rules
 
@@ -32,11 +35,16 @@ def methods(rule) -> list[str]:
 @pytest.fixture
 def marias(compare) -> dict[str, int]:
     worksheet_id = compare.with_opinions(3)
-    return {"worksheet_id": worksheet_id, "opinion_id": compare.opinion_ids(worksheet_id)[0],
-            "version": compare.version(worksheet_id)}
+    return {
+        "worksheet_id": worksheet_id,
+        "opinion_id": compare.opinion_ids(worksheet_id)[0],
+        "version": compare.version(worksheet_id),
+    }
 
 
-def test_lee_gets_404_on_every_one_of_marias_worksheet_urls(app, client, auth, compare, marias, audit_log):
+def test_lee_gets_404_on_every_one_of_marias_worksheet_urls(
+    app, client, auth, compare, marias, audit_log
+):
     before = compare.worksheet(marias["worksheet_id"])
     auth.login("p-lee")
     checked = 0
@@ -45,8 +53,12 @@ def test_lee_gets_404_on_every_one_of_marias_worksheet_urls(app, client, auth, c
             continue
         url = build(app, rule, **marias)
         for method in methods(rule):
-            data = {**opinion_data(7), "title": "Lee was here", "version": marias["version"],
-                    "mark_plan": "agree"}
+            data = {
+                **opinion_data(7),
+                "title": "Lee was here",
+                "version": marias["version"],
+                "mark_plan": "agree",
+            }
             response = client.open(url, method=method, data=data if method == "POST" else None)
             assert response.status_code == 404, (method, url)
             assert "Maria" not in response.get_data(as_text=True)
@@ -92,7 +104,9 @@ def test_anonymous_is_sent_to_login_on_every_route(app, client, marias):
 def test_urls_carry_ids_only(app, marias):
     for rule in compare_rules(app):
         assert set(rule.arguments) <= {"worksheet_id", "opinion_id"}, rule.rule
-        assert all(conv.__class__.__name__ == "IntegerConverter" for conv in rule._converters.values())
+        assert all(
+            conv.__class__.__name__ == "IntegerConverter" for conv in rule._converters.values()
+        )
 
 
 def test_csrf_token_is_required_and_accepted(tmp_path):
@@ -112,14 +126,28 @@ def test_csrf_token_is_required_and_accepted(tmp_path):
     new_opinion = f"{BASE}/{worksheet_id}/opinions/new"
     assert client.post(new_opinion, data={**opinion_data(1), "version": 1}).status_code == 400
     assert helper.opinion_ids(worksheet_id) == []
-    assert client.post(new_opinion, data={**opinion_data(1), "version": 1, "csrf_token": token}).status_code == 302
+    assert (
+        client.post(
+            new_opinion, data={**opinion_data(1), "version": 1, "csrf_token": token}
+        ).status_code
+        == 302
+    )
     (opinion_id,) = helper.opinion_ids(worksheet_id)
-    for url in (new_opinion, f"{BASE}/{worksheet_id}/side-by-side", f"{BASE}/{worksheet_id}/edit",
-                f"{BASE}/{worksheet_id}/delete", f"{BASE}/{worksheet_id}/opinions/{opinion_id}/edit",
-                f"{BASE}/{worksheet_id}/opinions/{opinion_id}/remove"):
+    for url in (
+        new_opinion,
+        f"{BASE}/{worksheet_id}/side-by-side",
+        f"{BASE}/{worksheet_id}/edit",
+        f"{BASE}/{worksheet_id}/delete",
+        f"{BASE}/{worksheet_id}/opinions/{opinion_id}/edit",
+        f"{BASE}/{worksheet_id}/opinions/{opinion_id}/remove",
+    ):
         page = client.get(url).get_data(as_text=True)
         assert 'name="csrf_token"' in page, url
-        data = {**opinion_data(1, plan="forged"), "title": "forged", "version": helper.version(worksheet_id)}
+        data = {
+            **opinion_data(1, plan="forged"),
+            "title": "forged",
+            "version": helper.version(worksheet_id),
+        }
         assert client.post(url, data=data).status_code == 400, url
     assert helper.worksheet(worksheet_id)["title"] == "With token"
     assert helper.opinion_ids(worksheet_id) == [opinion_id]

@@ -1,5 +1,6 @@
 """No lost work: a save from a stale version answers 409, shows the person's
 unsaved input beside the saved values, and merges nothing."""
+
 from __future__ import annotations
 
 import html as htmllib
@@ -55,11 +56,15 @@ def test_editing_different_opinions_of_one_worksheet_also_conflicts(compare, cli
     worksheet_id = compare.with_opinions(2)
     first, second = compare.opinion_ids(worksheet_id)
     stale = compare.version(worksheet_id)
-    response = client.post(f"{BASE}/{worksheet_id}/opinions/{first}/edit",
-                           data={**opinion_data(1, plan="Patient's edit"), "version": stale})
+    response = client.post(
+        f"{BASE}/{worksheet_id}/opinions/{first}/edit",
+        data={**opinion_data(1, plan="Patient's edit"), "version": stale},
+    )
     assert response.status_code == 302
-    response = client.post(f"{BASE}/{worksheet_id}/opinions/{second}/edit",
-                           data={**opinion_data(2, plan="Caregiver's edit"), "version": stale})
+    response = client.post(
+        f"{BASE}/{worksheet_id}/opinions/{second}/edit",
+        data={**opinion_data(2, plan="Caregiver's edit"), "version": stale},
+    )
     assert response.status_code == 409
     assert "Caregiver's edit" in _text(response)
     assert compare.worksheet(worksheet_id)["opinions"][1]["plan"] == "plan answer2"
@@ -71,10 +76,17 @@ def test_caregiver_and_patient_at_once(app, client, auth, compare):
     stale = compare.version(worksheet_id)
     sam = app.test_client()
     assert sam.get("/test-login/c-sam").status_code == 200
-    assert sam.post(f"{BASE}/{worksheet_id}/edit",
-                    data={"title": "Sam's name", "notes": "", "version": stale}).status_code == 302
-    response = client.post(f"{BASE}/{worksheet_id}/edit",
-                           data={"title": "Maria's name", "notes": "Maria's notes", "version": stale})
+    assert (
+        sam.post(
+            f"{BASE}/{worksheet_id}/edit",
+            data={"title": "Sam's name", "notes": "", "version": stale},
+        ).status_code
+        == 302
+    )
+    response = client.post(
+        f"{BASE}/{worksheet_id}/edit",
+        data={"title": "Maria's name", "notes": "Maria's notes", "version": stale},
+    )
     assert response.status_code == 409
     page = _text(response)
     assert "Maria's name" in page and "Sam's name" in page and "Maria's notes" in page
@@ -84,9 +96,13 @@ def test_caregiver_and_patient_at_once(app, client, auth, compare):
 def test_stale_marks_are_shown_back(compare, client):
     worksheet_id = compare.with_opinions(2)
     stale = compare.version(worksheet_id)
-    client.post(f"{BASE}/{worksheet_id}/side-by-side", data={"version": stale, "mark_plan": "agree"})
-    response = client.post(f"{BASE}/{worksheet_id}/side-by-side",
-                           data={"version": stale, "mark_plan": "differ", "mark_goal": "unsure"})
+    client.post(
+        f"{BASE}/{worksheet_id}/side-by-side", data={"version": stale, "mark_plan": "agree"}
+    )
+    response = client.post(
+        f"{BASE}/{worksheet_id}/side-by-side",
+        data={"version": stale, "mark_plan": "differ", "mark_goal": "unsure"},
+    )
     assert response.status_code == 409
     page = _text(response)
     assert '<td class="compare-text compare-conflict__yours">They differ</td>' in page
@@ -100,8 +116,9 @@ def test_stale_new_opinion_is_kept_and_the_current_list_shown(compare, client):
     worksheet_id = compare.with_opinions(1)
     stale = compare.version(worksheet_id)
     compare.add_opinion(worksheet_id, opinion_data(2))  # the other tab added Dr Ortiz2 first
-    response = client.post(f"{BASE}/{worksheet_id}/opinions/new",
-                           data={**opinion_data(3), "version": stale})
+    response = client.post(
+        f"{BASE}/{worksheet_id}/opinions/new", data={**opinion_data(3), "version": stale}
+    )
     assert response.status_code == 409
     page = _text(response)
     assert "Opinion 2: Dr Ortiz2" in page  # what the worksheet holds now
@@ -120,20 +137,28 @@ def test_opinion_removed_while_editing_can_be_added_back(compare, client, monkey
 
     def removed_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
         with current_secondop.records.engine.begin() as other:
-            other.execute(text("DELETE FROM secondop_compare_opinion WHERE id = :id"), {"id": second})
-            other.execute(text("UPDATE secondop_compare_worksheet SET version = version + 1 WHERE id = :id"),
-                          {"id": worksheet_id})
+            other.execute(
+                text("DELETE FROM secondop_compare_opinion WHERE id = :id"), {"id": second}
+            )
+            other.execute(
+                text("UPDATE secondop_compare_worksheet SET version = version + 1 WHERE id = :id"),
+                {"id": worksheet_id},
+            )
         return original(*args, **kwargs)
 
     monkeypatch.setattr(services, "save_opinion", removed_meanwhile)
-    response = client.post(f"{BASE}/{worksheet_id}/opinions/{second}/edit",
-                           data={**opinion_data(2, plan="Still wanted"), "version": stale})
+    response = client.post(
+        f"{BASE}/{worksheet_id}/opinions/{second}/edit",
+        data={**opinion_data(2, plan="Still wanted"), "version": stale},
+    )
     assert response.status_code == 409
     page = _text(response)
     assert "This opinion was removed while you were working" in page and "Still wanted" in page
     assert f'action="{BASE}/{worksheet_id}/opinions/new"' in page
-    response = client.post(f"{BASE}/{worksheet_id}/opinions/new",
-                           data={**opinion_data(2, plan="Still wanted"), "version": version_in(page)})
+    response = client.post(
+        f"{BASE}/{worksheet_id}/opinions/new",
+        data={**opinion_data(2, plan="Still wanted"), "version": version_in(page)},
+    )
     assert response.status_code == 302
     assert compare.worksheet(worksheet_id)["opinions"][-1]["plan"] == "Still wanted"
 
@@ -144,8 +169,9 @@ def test_edit_of_an_opinion_already_removed_is_not_found(compare, client):
     _, second = compare.opinion_ids(worksheet_id)
     stale = compare.version(worksheet_id)
     client.post(f"{BASE}/{worksheet_id}/opinions/{second}/remove", data={"version": stale})
-    response = client.post(f"{BASE}/{worksheet_id}/opinions/{second}/edit",
-                           data={**opinion_data(2), "version": stale})
+    response = client.post(
+        f"{BASE}/{worksheet_id}/opinions/{second}/edit", data={**opinion_data(2), "version": stale}
+    )
     assert response.status_code == 404
 
 
@@ -154,7 +180,9 @@ def test_stale_remove_and_delete_do_nothing(compare, client):
     first, _ = compare.opinion_ids(worksheet_id)
     stale = compare.version(worksheet_id)
     compare.add_opinion(worksheet_id, opinion_data(3))
-    response = client.post(f"{BASE}/{worksheet_id}/opinions/{first}/remove", data={"version": stale})
+    response = client.post(
+        f"{BASE}/{worksheet_id}/opinions/{first}/remove", data={"version": stale}
+    )
     assert response.status_code == 409 and "Nothing was removed." in _text(response)
     response = client.post(f"{BASE}/{worksheet_id}/delete", data={"version": stale})
     assert response.status_code == 409 and "Nothing was deleted." in _text(response)
@@ -183,7 +211,10 @@ def test_concurrent_saves_one_wins_atomically(app, compare):
             except StaleVersion:
                 results[opinion_id] = "stale"
 
-    threads = [threading.Thread(target=save, args=(first, "A")), threading.Thread(target=save, args=(second, "B"))]
+    threads = [
+        threading.Thread(target=save, args=(first, "A")),
+        threading.Thread(target=save, args=(second, "B")),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,4 +1,5 @@
 """The comparison PDF and the "please discuss together" letter (page and PDF)."""
+
 from __future__ import annotations
 
 import io
@@ -37,8 +38,14 @@ def _assert_download(response, filename: str) -> None:
 
 def test_comparison_pdf_holds_every_typed_value(compare, client, audit_log):
     worksheet_id = compare.with_opinions(3)
-    client.post(f"{BASE}/{worksheet_id}/side-by-side", data={
-        "version": compare.version(worksheet_id), "mark_plan": "differ", "mark_goal": "agree"})
+    client.post(
+        f"{BASE}/{worksheet_id}/side-by-side",
+        data={
+            "version": compare.version(worksheet_id),
+            "mark_plan": "differ",
+            "mark_goal": "agree",
+        },
+    )
     response = client.get(f"{BASE}/{worksheet_id}/comparison.pdf")
     _assert_download(response, "opinion-comparison.pdf")
     assert _is_tagged(response.data)
@@ -54,14 +61,24 @@ def test_comparison_pdf_holds_every_typed_value(compare, client, audit_log):
     assert _squash("Questions to ask each team") in text
     event = audit_log[-1]
     assert (event.action, event.category, event.outcome, event.object_id) == (
-        "export", "compare_worksheet", "success", str(worksheet_id))
+        "export",
+        "compare_worksheet",
+        "success",
+        str(worksheet_id),
+    )
 
 
 def test_letter_lists_differences_and_questions_but_never_private_notes(compare, client, audit_log):
     worksheet_id = compare.with_opinions(3)
-    client.post(f"{BASE}/{worksheet_id}/side-by-side", data={
-        "version": compare.version(worksheet_id), "mark_plan": "differ", "mark_goal": "agree",
-        "mark_stage": "unsure"})
+    client.post(
+        f"{BASE}/{worksheet_id}/side-by-side",
+        data={
+            "version": compare.version(worksheet_id),
+            "mark_plan": "differ",
+            "mark_goal": "agree",
+            "mark_stage": "unsure",
+        },
+    )
     page = client.get(f"{BASE}/{worksheet_id}/letter")
     assert page.status_code == 200
     html = page.get_data(as_text=True)

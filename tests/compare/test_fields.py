@@ -1,4 +1,5 @@
 """The field table drives the model, the form, the view, the PDF and the letter."""
+
 from __future__ import annotations
 
 from oncokind_secondop.compare.fields import COMPARED_KEYS, GROUPS, OPINION_FIELDS, display_value
@@ -12,9 +13,28 @@ def test_every_field_has_a_column_and_the_issue_lists_are_covered():
     assert len(keys) == len(set(keys))
     assert set(keys) <= columns
     # Everything the issue asks an opinion to record.
-    assert {"doctor", "center", "seen_on", "visit_kind", "diagnosis", "stage", "goal", "plan", "reasons",
-            "evidence", "experience", "side_effects_short", "side_effects_long", "time_needed", "travel",
-            "cost", "trials", "tests_asked", "would_change", "patient_notes"} == set(keys)
+    assert {
+        "doctor",
+        "center",
+        "seen_on",
+        "visit_kind",
+        "diagnosis",
+        "stage",
+        "goal",
+        "plan",
+        "reasons",
+        "evidence",
+        "experience",
+        "side_effects_short",
+        "side_effects_long",
+        "time_needed",
+        "travel",
+        "cost",
+        "trials",
+        "tests_asked",
+        "would_change",
+        "patient_notes",
+    } == set(keys)
     # Nothing stored on an opinion that the table does not describe.
     bookkeeping = {"id", "patient_id", "created_at", "updated_at", "worksheet_id", "position"}
     assert columns - bookkeeping == set(keys)
@@ -35,7 +55,8 @@ def test_forms_are_built_from_the_table(app):
             assert form[spec.key].label.text == str(spec.label)
         marks = MarksForm(meta={"csrf": False})
         assert {name for name in marks._fields if name.startswith("mark_")} == {
-            mark_field_name(key) for key in COMPARED_KEYS}
+            mark_field_name(key) for key in COMPARED_KEYS
+        }
         # Who/where and private notes are never marked agree/differ.
         assert "patient_notes" not in COMPARED_KEYS and "doctor" not in COMPARED_KEYS
 

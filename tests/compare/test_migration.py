@@ -1,4 +1,5 @@
 """The Alembic revision creates exactly the tables the models describe."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,8 +33,9 @@ def test_upgrade_head_matches_the_models(tmp_path: Path):
         migrate.upgrade(engine)
         assert TABLES <= set(inspect(engine).get_table_names())
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={
-                "compare_type": True, "include_object": _only_compare})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_object": _only_compare}
+            )
             assert compare_metadata(context, Base.metadata) == []
         migrate.downgrade(engine, "0001_base")
         assert not TABLES & set(inspect(engine).get_table_names())

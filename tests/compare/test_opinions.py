@@ -1,4 +1,5 @@
 """Opinions: every field saved, edited, removed; errors keep what was typed."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -68,8 +69,10 @@ def test_edit_opinion(compare, client, audit_log):
     html = client.get(f"{BASE}/{worksheet_id}/opinions/{first}/edit").get_data(as_text=True)
     assert "plan answer1" in html
     version = version_in(html)
-    response = client.post(f"{BASE}/{worksheet_id}/opinions/{first}/edit",
-                           data={**opinion_data(1, plan="Watch and wait for now"), "version": version})
+    response = client.post(
+        f"{BASE}/{worksheet_id}/opinions/{first}/edit",
+        data={**opinion_data(1, plan="Watch and wait for now"), "version": version},
+    )
     assert response.status_code == 302
     saved = compare.worksheet(worksheet_id)
     assert saved["opinions"][0]["plan"] == "Watch and wait for now"
@@ -81,8 +84,10 @@ def test_edit_error_keeps_input_and_saves_nothing(compare, client):
     worksheet_id = compare.with_opinions(2)
     first, _ = compare.opinion_ids(worksheet_id)
     data = opinion_data(1, plan="My new plan text", doctor="", center="")
-    response = client.post(f"{BASE}/{worksheet_id}/opinions/{first}/edit",
-                           data={**data, "version": compare.version(worksheet_id)})
+    response = client.post(
+        f"{BASE}/{worksheet_id}/opinions/{first}/edit",
+        data={**data, "version": compare.version(worksheet_id)},
+    )
     assert response.status_code == 400
     assert "My new plan text" in response.get_data(as_text=True)
     assert compare.worksheet(worksheet_id)["opinions"][0]["plan"] == "plan answer1"
@@ -93,7 +98,9 @@ def test_remove_opinion(compare, client, audit_log):
     first, second, third = compare.opinion_ids(worksheet_id)
     html = client.get(f"{BASE}/{worksheet_id}/opinions/{second}/remove").get_data(as_text=True)
     assert "Opinion 2: Dr Ortiz2" in html
-    response = client.post(f"{BASE}/{worksheet_id}/opinions/{second}/remove", data={"version": version_in(html)})
+    response = client.post(
+        f"{BASE}/{worksheet_id}/opinions/{second}/remove", data={"version": version_in(html)}
+    )
     assert response.status_code == 302
     assert compare.opinion_ids(worksheet_id) == [first, third]
     assert audit_log[-1].action == "delete" and audit_log[-1].object_id == str(second)
@@ -110,8 +117,10 @@ def test_opinion_of_another_worksheet_is_not_found(compare, client, audit_log):
     for action in ("edit", "remove"):
         assert client.get(f"{BASE}/{one}/opinions/{foreign}/{action}").status_code == 404
         assert audit_log[-1].outcome == "not_found"
-        response = client.post(f"{BASE}/{one}/opinions/{foreign}/{action}",
-                               data={**opinion_data(9), "version": version})
+        response = client.post(
+            f"{BASE}/{one}/opinions/{foreign}/{action}",
+            data={**opinion_data(9), "version": version},
+        )
         assert response.status_code == 404
     assert compare.worksheet(two)["opinions"][0]["doctor"] == "Dr Ortiz1"
     assert len(compare.opinion_ids(two)) == 2

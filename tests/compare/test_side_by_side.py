@@ -1,4 +1,5 @@
 """The side-by-side view: columns, marks, highlights, guidance, phone and print."""
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,10 @@ CSS = Path(oncokind_secondop.__file__).parent / "static" / "secondop" / "compare
 
 def _rows(html: str) -> dict[str, str]:
     """Each field row's class attribute, by field key."""
-    return {key: classes for classes, key in re.findall(r'<tr class="([^"]+)" role="row" id="row-([a-z_]+)"', html)}
+    return {
+        key: classes
+        for classes, key in re.findall(r'<tr class="([^"]+)" role="row" id="row-([a-z_]+)"', html)
+    }
 
 
 def test_one_column_per_opinion_one_row_per_field(compare, client):
@@ -35,7 +39,9 @@ def test_one_column_per_opinion_one_row_per_field(compare, client):
 def test_cells_carry_their_column_name_for_narrow_screens(compare, client):
     worksheet_id = compare.with_opinions(2)
     html = client.get(f"{BASE}/{worksheet_id}/side-by-side").get_data(as_text=True)
-    assert html.count('<span class="compare-cell__label" aria-hidden="true">Opinion 2: Dr Ortiz2</span>') == len(OPINION_FIELDS)
+    assert html.count(
+        '<span class="compare-cell__label" aria-hidden="true">Opinion 2: Dr Ortiz2</span>'
+    ) == len(OPINION_FIELDS)
     # Table roles stay when CSS turns the table into cards.
     for role in ("table", "rowgroup", "row", "columnheader", "rowheader", "cell"):
         assert f'role="{role}"' in html
@@ -54,8 +60,18 @@ def test_css_stacks_into_cards_on_narrow_screens_and_prints_as_a_table():
     assert "break-inside: avoid" in printing.group(1)
     assert "@page compare-wide { size: A4 landscape;" in css
     # Right-to-left: logical properties only.
-    for physical in ("margin-left", "margin-right", "padding-left", "padding-right", "text-align: left",
-                     "text-align: right", "border-left", "border-right", " left:", " right:"):
+    for physical in (
+        "margin-left",
+        "margin-right",
+        "padding-left",
+        "padding-right",
+        "text-align: left",
+        "text-align: right",
+        "border-left",
+        "border-right",
+        " left:",
+        " right:",
+    ):
         assert physical not in css, physical
 
 
@@ -76,26 +92,41 @@ def test_patient_marks_are_saved_and_shown(compare, client, audit_log):
     worksheet_id = compare.with_opinions(3)
     html = client.get(f"{BASE}/{worksheet_id}/side-by-side").get_data(as_text=True)
     assert html.count('type="radio"') == 4 * len(COMPARED_KEYS)
-    response = client.post(f"{BASE}/{worksheet_id}/side-by-side", data={
-        "version": version_in(html), "mark_diagnosis": "agree", "mark_plan": "differ", "mark_stage": "unsure"})
+    response = client.post(
+        f"{BASE}/{worksheet_id}/side-by-side",
+        data={
+            "version": version_in(html),
+            "mark_diagnosis": "agree",
+            "mark_plan": "differ",
+            "mark_stage": "unsure",
+        },
+    )
     assert response.status_code == 302
     assert audit_log[-1].action == "change" and audit_log[-1].outcome == "success"
-    assert compare.worksheet(worksheet_id)["marks"] == {"diagnosis": "agree", "plan": "differ", "stage": "unsure"}
+    assert compare.worksheet(worksheet_id)["marks"] == {
+        "diagnosis": "agree",
+        "plan": "differ",
+        "stage": "unsure",
+    }
     html = client.get(f"{BASE}/{worksheet_id}/side-by-side").get_data(as_text=True)
     rows = _rows(html)
     assert "compare-row--agree" in rows["diagnosis"] and "compare-row--differ" in rows["plan"]
     assert "compare-row--unsure" in rows["stage"]
     assert '<input checked id="mark_plan-2" name="mark_plan" type="radio" value="differ">' in html
     # Unmarking works too.
-    client.post(f"{BASE}/{worksheet_id}/side-by-side", data={
-        "version": version_in(html), "mark_diagnosis": "agree", "mark_plan": ""})
+    client.post(
+        f"{BASE}/{worksheet_id}/side-by-side",
+        data={"version": version_in(html), "mark_diagnosis": "agree", "mark_plan": ""},
+    )
     assert compare.worksheet(worksheet_id)["marks"] == {"diagnosis": "agree"}
 
 
 def test_unknown_mark_is_an_error_that_keeps_the_other_marks(compare, client):
     worksheet_id = compare.with_opinions(2)
-    response = client.post(f"{BASE}/{worksheet_id}/side-by-side", data={
-        "version": compare.version(worksheet_id), "mark_plan": "maybe", "mark_goal": "agree"})
+    response = client.post(
+        f"{BASE}/{worksheet_id}/side-by-side",
+        data={"version": compare.version(worksheet_id), "mark_plan": "maybe", "mark_goal": "agree"},
+    )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert '<input checked id="mark_goal-1" name="mark_goal" type="radio" value="agree">' in html
@@ -119,8 +150,13 @@ def test_guidance_questions_and_calm_framing(compare, client):
     worksheet_id = compare.with_opinions(2)
     html = client.get(f"{BASE}/{worksheet_id}/side-by-side").get_data(as_text=True)
     assert "Questions to ask each team" in html
-    for phrase in ("Why do you recommend this plan", "What evidence or guidelines", "if we wait",
-                   "clinical trial", "What would change your recommendation?"):
+    for phrase in (
+        "Why do you recommend this plan",
+        "What evidence or guidelines",
+        "if we wait",
+        "clinical trial",
+        "What would change your recommendation?",
+    ):
         assert phrase in html
     assert "one more careful look" in html
     assert "does not tell you which plan to choose" in html
@@ -130,15 +166,19 @@ def test_missing_piece_prompts_follow_empty_and_differ(compare, client):
     worksheet_id = compare.with_opinions(2)  # every field filled
     html = client.get(f"{BASE}/{worksheet_id}/side-by-side").get_data(as_text=True)
     assert "Something may be missing" not in html
-    client.post(f"{BASE}/{worksheet_id}/side-by-side", data={
-        "version": compare.version(worksheet_id), "mark_diagnosis": "differ"})
+    client.post(
+        f"{BASE}/{worksheet_id}/side-by-side",
+        data={"version": compare.version(worksheet_id), "mark_diagnosis": "differ"},
+    )
     html = client.get(f"{BASE}/{worksheet_id}/side-by-side").get_data(as_text=True)
     assert 'id="prompt-pathology"' in html and 'id="prompt-stage"' not in html
     third = compare.add_opinion(worksheet_id, opinion_data(3, stage=""))
     html = client.get(f"{BASE}/{worksheet_id}/side-by-side").get_data(as_text=True)
     assert 'id="prompt-stage"' in html and 'id="prompt-biomarker"' not in html
-    client.post(f"{BASE}/{worksheet_id}/side-by-side", data={
-        "version": compare.version(worksheet_id), "mark_tests_asked": "unsure"})
+    client.post(
+        f"{BASE}/{worksheet_id}/side-by-side",
+        data={"version": compare.version(worksheet_id), "mark_tests_asked": "unsure"},
+    )
     html = client.get(f"{BASE}/{worksheet_id}/side-by-side").get_data(as_text=True)
     assert 'id="prompt-biomarker"' in html
     assert third
@@ -146,11 +186,26 @@ def test_missing_piece_prompts_follow_empty_and_differ(compare, client):
 
 def test_guidance_never_prescribes(compare, client):
     worksheet_id = compare.with_opinions(2)
-    client.post(f"{BASE}/{worksheet_id}/side-by-side", data={
-        "version": compare.version(worksheet_id), "mark_plan": "differ", "mark_diagnosis": "differ"})
-    pages = [client.get(f"{BASE}/{worksheet_id}{suffix}").get_data(as_text=True).lower()
-             for suffix in ("/side-by-side", "/letter", "")]
+    client.post(
+        f"{BASE}/{worksheet_id}/side-by-side",
+        data={
+            "version": compare.version(worksheet_id),
+            "mark_plan": "differ",
+            "mark_diagnosis": "differ",
+        },
+    )
+    pages = [
+        client.get(f"{BASE}/{worksheet_id}{suffix}").get_data(as_text=True).lower()
+        for suffix in ("/side-by-side", "/letter", "")
+    ]
     for html in pages:
-        for phrase in ("you should choose", "we recommend", "the better plan", "the best plan",
-                       "choose opinion", "is right and", "is wrong"):
+        for phrase in (
+            "you should choose",
+            "we recommend",
+            "the better plan",
+            "the best plan",
+            "choose opinion",
+            "is right and",
+            "is wrong",
+        ):
             assert phrase not in html

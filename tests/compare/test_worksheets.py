@@ -1,4 +1,5 @@
 """Worksheets: create, list, rename, delete; errors keep what was typed; audit."""
+
 from __future__ import annotations
 
 from .conftest import BASE, version_in
@@ -39,8 +40,10 @@ def test_rename_worksheet(compare, client):
     worksheet_id = compare.create()
     html = client.get(f"{BASE}/{worksheet_id}/edit").get_data(as_text=True)
     version = version_in(html)
-    response = client.post(f"{BASE}/{worksheet_id}/edit",
-                           data={"title": "Which surgery", "notes": "", "version": version})
+    response = client.post(
+        f"{BASE}/{worksheet_id}/edit",
+        data={"title": "Which surgery", "notes": "", "version": version},
+    )
     assert response.status_code == 302
     saved = compare.worksheet(worksheet_id)
     assert saved["title"] == "Which surgery" and saved["version"] == version + 1
@@ -48,8 +51,10 @@ def test_rename_worksheet(compare, client):
 
 def test_rename_error_keeps_input_and_saves_nothing(compare, client):
     worksheet_id = compare.create()
-    response = client.post(f"{BASE}/{worksheet_id}/edit",
-                           data={"title": "x" * 300, "notes": "kept notes", "version": 1})
+    response = client.post(
+        f"{BASE}/{worksheet_id}/edit",
+        data={"title": "x" * 300, "notes": "kept notes", "version": 1},
+    )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "x" * 300 in html and "kept notes" in html
@@ -59,7 +64,12 @@ def test_rename_error_keeps_input_and_saves_nothing(compare, client):
 def test_missing_or_bad_version_is_a_bad_request(compare, client):
     worksheet_id = compare.create()
     assert client.post(f"{BASE}/{worksheet_id}/edit", data={"title": "t"}).status_code == 400
-    assert client.post(f"{BASE}/{worksheet_id}/edit", data={"title": "t", "version": "abc"}).status_code == 400
+    assert (
+        client.post(
+            f"{BASE}/{worksheet_id}/edit", data={"title": "t", "version": "abc"}
+        ).status_code
+        == 400
+    )
 
 
 def test_delete_worksheet_with_its_opinions(compare, client, audit_log):
@@ -98,8 +108,13 @@ def test_anonymous_visitor_goes_to_login(client):
 
 def test_one_audit_event_per_request(compare, client, audit_log):
     worksheet_id = compare.with_opinions(2)
-    for url in (f"{BASE}/", f"{BASE}/{worksheet_id}", f"{BASE}/{worksheet_id}/side-by-side",
-                f"{BASE}/{worksheet_id}/letter", f"{BASE}/{worksheet_id}/comparison.pdf"):
+    for url in (
+        f"{BASE}/",
+        f"{BASE}/{worksheet_id}",
+        f"{BASE}/{worksheet_id}/side-by-side",
+        f"{BASE}/{worksheet_id}/letter",
+        f"{BASE}/{worksheet_id}/comparison.pdf",
+    ):
         before = len(audit_log)
         assert client.get(url).status_code == 200
         assert len(audit_log) == before + 1, url

@@ -4,6 +4,7 @@ Revision ID: 0030_compare
 Revises: 0001_base
 Create Date: 2026-11-23
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -23,9 +24,22 @@ def _patient_owned() -> list[sa.Column]:
 
 
 OPINION_TEXT_COLUMNS = (
-    "diagnosis", "stage", "goal", "plan", "reasons", "evidence", "experience",
-    "side_effects_short", "side_effects_long", "time_needed", "travel", "cost",
-    "trials", "tests_asked", "would_change", "patient_notes",
+    "diagnosis",
+    "stage",
+    "goal",
+    "plan",
+    "reasons",
+    "evidence",
+    "experience",
+    "side_effects_short",
+    "side_effects_long",
+    "time_needed",
+    "travel",
+    "cost",
+    "trials",
+    "tests_asked",
+    "would_change",
+    "patient_notes",
 )
 
 
@@ -39,8 +53,12 @@ def upgrade() -> None:
         sa.Column("marks", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_secondop_compare_worksheet")),
     )
-    op.create_index(op.f("ix_secondop_compare_worksheet_patient_id"), "secondop_compare_worksheet",
-                    ["patient_id"], unique=False)
+    op.create_index(
+        op.f("ix_secondop_compare_worksheet_patient_id"),
+        "secondop_compare_worksheet",
+        ["patient_id"],
+        unique=False,
+    )
     op.create_table(
         "secondop_compare_opinion",
         *_patient_owned(),
@@ -51,19 +69,37 @@ def upgrade() -> None:
         sa.Column("seen_on", sa.Date(), nullable=True),
         sa.Column("visit_kind", sa.String(length=16), nullable=False),
         *[sa.Column(name, sa.Text(), nullable=False) for name in OPINION_TEXT_COLUMNS],
-        sa.ForeignKeyConstraint(["worksheet_id"], ["secondop_compare_worksheet.id"], ondelete="CASCADE",
-                                name=op.f("fk_secondop_compare_opinion_worksheet_id_secondop_compare_worksheet")),
+        sa.ForeignKeyConstraint(
+            ["worksheet_id"],
+            ["secondop_compare_worksheet.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_secondop_compare_opinion_worksheet_id_secondop_compare_worksheet"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_secondop_compare_opinion")),
     )
-    op.create_index(op.f("ix_secondop_compare_opinion_patient_id"), "secondop_compare_opinion",
-                    ["patient_id"], unique=False)
-    op.create_index(op.f("ix_secondop_compare_opinion_worksheet_id"), "secondop_compare_opinion",
-                    ["worksheet_id"], unique=False)
+    op.create_index(
+        op.f("ix_secondop_compare_opinion_patient_id"),
+        "secondop_compare_opinion",
+        ["patient_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_secondop_compare_opinion_worksheet_id"),
+        "secondop_compare_opinion",
+        ["worksheet_id"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_secondop_compare_opinion_worksheet_id"), table_name="secondop_compare_opinion")
-    op.drop_index(op.f("ix_secondop_compare_opinion_patient_id"), table_name="secondop_compare_opinion")
+    op.drop_index(
+        op.f("ix_secondop_compare_opinion_worksheet_id"), table_name="secondop_compare_opinion"
+    )
+    op.drop_index(
+        op.f("ix_secondop_compare_opinion_patient_id"), table_name="secondop_compare_opinion"
+    )
     op.drop_table("secondop_compare_opinion")
-    op.drop_index(op.f("ix_secondop_compare_worksheet_patient_id"), table_name="secondop_compare_worksheet")
+    op.drop_index(
+        op.f("ix_secondop_compare_worksheet_patient_id"), table_name="secondop_compare_worksheet"
+    )
     op.drop_table("secondop_compare_worksheet")
