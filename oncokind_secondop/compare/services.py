@@ -179,11 +179,8 @@ class Row:
         return len(filled) > 1
 
     @property
-    def differs(self) -> bool:
-        """Listed in the letter: marked "differ", or unmarked with different text."""
-        if not self.field.compared:
-            return False
-        return self.mark == "differ" or (not self.mark and self.text_differs)
+    def unmarked_text_differs(self) -> bool:
+        return self.field.compared and not self.mark and self.text_differs
 
     @property
     def css_classes(self) -> str:
@@ -214,3 +211,14 @@ def comparison_rows(worksheet: Worksheet, marks: Mapping[str, str] | None = None
             )
         )
     return rows
+
+
+def differing_rows(rows: list[Row]) -> tuple[list[Row], bool]:
+    """Where the opinions differ, for the letter, and whether that came from
+    the patient's marks. Marks win: once the patient marked any row "differ",
+    only those rows are listed. Before that, every compared row whose words
+    differ is listed, so an unmarked worksheet still gives a useful letter."""
+    marked = [row for row in rows if row.field.compared and row.mark == "differ"]
+    if marked:
+        return marked, True
+    return [row for row in rows if row.unmarked_text_differs], False

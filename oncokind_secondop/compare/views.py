@@ -351,11 +351,13 @@ def _comparison_context(
     worksheet: Worksheet, marks: dict[str, str] | None = None
 ) -> dict[str, Any]:
     rows = services.comparison_rows(worksheet, marks)
+    differing, from_marks = services.differing_rows(rows)
     return {
         "worksheet": worksheet,
         "titles": _titles(worksheet),
         "rows": rows,
-        "differing": [row for row in rows if row.differs],
+        "differing": differing,
+        "differing_from_marks": from_marks,
         "unsure": [row for row in rows if row.mark == "unsure"],
         "prompts": active_prompts(rows),
         "questions": QUESTIONS,

@@ -68,6 +68,19 @@ def test_comparison_pdf_holds_every_typed_value(compare, client, audit_log):
     )
 
 
+def test_letter_before_any_mark_lists_every_question_whose_words_differ(compare, client):
+    worksheet_id = compare.create()
+    compare.add_opinion(worksheet_id, opinion_data(1, goal="Cure"))
+    compare.add_opinion(worksheet_id, opinion_data(2, goal="cure "))
+    html = client.get(f"{BASE}/{worksheet_id}/letter").get_data(as_text=True)
+    assert "You have not marked any question" in html
+    for n in (1, 2):
+        assert f"diagnosis answer{n}" in html and f"plan answer{n}" in html
+        assert f"patient notes answer{n}" not in html  # private, never in the letter
+    assert "<h3>The goal of treatment</h3>" not in html  # same words
+    assert "<h3>Doctor&#39;s name</h3>" not in html  # who/where is not a difference
+
+
 def test_letter_lists_differences_and_questions_but_never_private_notes(compare, client, audit_log):
     worksheet_id = compare.with_opinions(3)
     client.post(
@@ -87,7 +100,7 @@ def test_letter_lists_differences_and_questions_but_never_private_notes(compare,
     for n in (1, 2, 3):
         assert f"plan answer{n}" in html  # marked differ
         assert f"goal answer{n}" not in html  # marked agree
-        assert f"diagnosis answer{n}" in html  # unmarked, but the text differs
+        assert f"diagnosis answer{n}" not in html  # unmarked: the marks decide now
         assert f"patient notes answer{n}" not in html  # private, never in the letter
         assert f"Dr Ortiz{n}" in html
     assert "Points I am not sure about" in html
