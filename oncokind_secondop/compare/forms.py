@@ -29,6 +29,7 @@ def _choices(pairs: Any) -> list[Any]:
         SelectChoice(value, label) if SelectChoice else (value, label) for value, label in pairs
     ]
 
+
 NOTES_MAX = 20000
 
 

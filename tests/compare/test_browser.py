@@ -17,8 +17,14 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -47,8 +53,10 @@ def _display(page, selector: str) -> str:  # type: ignore[no-untyped-def]
 
 def test_phone_desktop_and_print(compare, server, page, client):
     worksheet_id = compare.with_opinions(3)
-    client.post(f"{BASE}/{worksheet_id}/side-by-side",
-                data={"version": compare.version(worksheet_id), "mark_plan": "differ"})
+    client.post(
+        f"{BASE}/{worksheet_id}/side-by-side",
+        data={"version": compare.version(worksheet_id), "mark_plan": "differ"},
+    )
     url = f"{server}{BASE}/{worksheet_id}/side-by-side"
 
     page.set_viewport_size({"width": 360, "height": 800})
