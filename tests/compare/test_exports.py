@@ -134,3 +134,16 @@ def test_downloads_carry_no_patient_data_in_the_url(compare, client):
     assert f'href="{BASE}/{worksheet_id}/comparison.pdf"' in html
     letter = client.get(f"{BASE}/{worksheet_id}/letter").get_data(as_text=True)
     assert f'href="{BASE}/{worksheet_id}/letter.pdf"' in letter
+
+
+def test_typed_markup_is_text_everywhere(compare, client):
+    worksheet_id = compare.create()
+    tricky = '<img src="http://example.invalid/x.png"> 50% & "quotes" %(name)s'
+    compare.add_opinion(worksheet_id, opinion_data(1, plan=tricky, doctor="Dr <b>Bold</b>"))
+    compare.add_opinion(worksheet_id, opinion_data(2))
+    html = client.get(f"{BASE}/{worksheet_id}/side-by-side").get_data(as_text=True)
+    assert "<img src" not in html and "&lt;img src=" in html and "<b>Bold" not in html
+    letter = client.get(f"{BASE}/{worksheet_id}/letter").get_data(as_text=True)
+    assert "<img src" not in letter and "Dr &lt;b&gt;Bold&lt;/b&gt;" in letter
+    text = _pdf_text(client.get(f"{BASE}/{worksheet_id}/comparison.pdf").data)
+    assert _squash(tricky) in text
