@@ -118,8 +118,8 @@ def main(argv: list[str] | None = None) -> None:
                 lambda w=worksheet_id: client.get(f"{BASE}/{w}/side-by-side"), args.runs
             )
             lines.append(
-                f"| {count} | {pages} | {ours * 1000:.0f} ms | {plain * 1000:.0f} ms | "
-                f"{ours / plain:.2f} | {page * 1000:.1f} ms | {page / hub:.1f} |"
+                f"| {count} | {pages} | {ours * 1000:.0f} ms | {plain * 1000:.0f} ms "
+                f"| {ours / plain:.2f} | {page * 1000:.1f} ms | {page / hub:.1f} |"
             )
 
         # Saving: one opinion (two UPDATEs, one transaction) vs the worksheet name (one UPDATE).
