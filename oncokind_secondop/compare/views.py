@@ -51,6 +51,19 @@ hub_section(
 
 # -- helpers ----------------------------------------------------------------
 
+#: Every compare template may test these; defined always, so a host running
+#: Jinja with StrictUndefined renders our pages too.
+PAGE_DEFAULTS: dict[str, Any] = {
+    "conflict": None,
+    "conflict_new": False,
+    "opinion_gone": False,
+    "titles": [],
+}
+
+
+def _render(template: str, **context: Any) -> str:
+    return render_template(template, **{**PAGE_DEFAULTS, **context})
+
 
 def _pid() -> str:
     return acting().patient.id
@@ -108,7 +121,7 @@ def _titles(worksheet: Worksheet) -> list[str]:
 def compare_index() -> ResponseReturnValue:
     worksheets = services.list_worksheets(_pid())
     emit_audit("view", WORKSHEET)
-    return render_template("secondop/compare/index.html", worksheets=worksheets)
+    return _render("secondop/compare/index.html", worksheets=worksheets)
 
 
 @bp.route("/compare/new", methods=["GET", "POST"], endpoint="compare_new")
@@ -122,9 +135,9 @@ def compare_new() -> ResponseReturnValue:
         return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet.id))
     if not form.is_submitted():
         emit_audit("view", WORKSHEET)
-        return render_template("secondop/compare/new.html", form=form)
+        return _render("secondop/compare/new.html", form=form)
     emit_audit("add", WORKSHEET, outcome="invalid")
-    return render_template("secondop/compare/new.html", form=form), 400
+    return _render("secondop/compare/new.html", form=form), 400
 
 
 @bp.route("/compare/<int:worksheet_id>", endpoint="compare_worksheet")
@@ -132,7 +145,7 @@ def compare_new() -> ResponseReturnValue:
 def compare_worksheet(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "view")
     emit_audit("view", WORKSHEET, object_id=worksheet.id)
-    return render_template(
+    return _render(
         "secondop/compare/worksheet.html", worksheet=worksheet, titles=_titles(worksheet)
     )
 
@@ -144,11 +157,11 @@ def compare_edit(worksheet_id: int) -> ResponseReturnValue:
     form = WorksheetForm(obj=worksheet)
     if not form.is_submitted():
         emit_audit("view", WORKSHEET, object_id=worksheet.id)
-        return render_template("secondop/compare/edit.html", form=form, worksheet=worksheet)
+        return _render("secondop/compare/edit.html", form=form, worksheet=worksheet)
     version = _checked_version(form)
     if not form.validate():
         emit_audit("change", WORKSHEET, outcome="invalid", object_id=worksheet.id)
-        return render_template("secondop/compare/edit.html", form=form, worksheet=worksheet), 400
+        return _render("secondop/compare/edit.html", form=form, worksheet=worksheet), 400
     try:
         services.update_worksheet(
             _pid(), worksheet.id, version, form.title.data or "", form.notes.data or ""
@@ -163,7 +176,7 @@ def compare_edit(worksheet_id: int) -> ResponseReturnValue:
         )
         _set_version(form, current.version)
         emit_audit("change", WORKSHEET, outcome="conflict", object_id=worksheet.id)
-        return render_template(
+        return _render(
             "secondop/compare/edit.html", form=form, worksheet=current, conflict=conflict
         ), 409
     emit_audit("change", WORKSHEET, object_id=worksheet.id)
@@ -179,7 +192,7 @@ def compare_delete(worksheet_id: int) -> ResponseReturnValue:
     if not form.is_submitted():
         _set_version(form, worksheet.version)
         emit_audit("view", WORKSHEET, object_id=worksheet.id)
-        return render_template(
+        return _render(
             "secondop/compare/delete.html",
             form=form,
             worksheet=worksheet,
@@ -191,7 +204,7 @@ def compare_delete(worksheet_id: int) -> ResponseReturnValue:
     except StaleVersion as stale:
         _set_version(form, stale.current.version)
         emit_audit("delete", WORKSHEET, outcome="conflict", object_id=worksheet.id)
-        return render_template(
+        return _render(
             "secondop/compare/delete.html",
             form=form,
             worksheet=stale.current,
@@ -234,11 +247,11 @@ def compare_opinion_new(worksheet_id: int) -> ResponseReturnValue:
     if not form.is_submitted():
         _set_version(form, worksheet.version)
         emit_audit("view", WORKSHEET, object_id=worksheet.id)
-        return render_template("secondop/compare/opinion_form.html", form=form, **context)
+        return _render("secondop/compare/opinion_form.html", form=form, **context)
     version = _checked_version(form)
     if not form.validate():
         emit_audit("add", OPINION, outcome="invalid", object_id=worksheet.id)
-        return render_template("secondop/compare/opinion_form.html", form=form, **context), 400
+        return _render("secondop/compare/opinion_form.html", form=form, **context), 400
     try:
         opinion = services.add_opinion(_pid(), worksheet.id, version, form.values())
     except StaleVersion as stale:
@@ -251,7 +264,7 @@ def compare_opinion_new(worksheet_id: int) -> ResponseReturnValue:
             titles=_titles(current),
             conflict_new=True,
         )
-        return render_template("secondop/compare/opinion_form.html", form=form, **context), 409
+        return _render("secondop/compare/opinion_form.html", form=form, **context), 409
     emit_audit("add", OPINION, object_id=opinion.id)
     flash(_("The opinion is saved."), "success")
     return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet.id))
@@ -278,11 +291,11 @@ def compare_opinion_edit(worksheet_id: int, opinion_id: int) -> ResponseReturnVa
     if not form.is_submitted():
         _set_version(form, worksheet.version)
         emit_audit("view", OPINION, object_id=opinion.id)
-        return render_template("secondop/compare/opinion_form.html", form=form, **context)
+        return _render("secondop/compare/opinion_form.html", form=form, **context)
     version = _checked_version(form)
     if not form.validate():
         emit_audit("change", OPINION, outcome="invalid", object_id=opinion.id)
-        return render_template("secondop/compare/opinion_form.html", form=form, **context), 400
+        return _render("secondop/compare/opinion_form.html", form=form, **context), 400
     try:
         services.save_opinion(_pid(), worksheet.id, opinion, version, form.values())
     except StaleVersion as stale:
@@ -298,7 +311,7 @@ def compare_opinion_edit(worksheet_id: int, opinion_id: int) -> ResponseReturnVa
             opinion_gone=still_there is None,
             titles=_titles(current),
         )
-        return render_template("secondop/compare/opinion_form.html", form=form, **context), 409
+        return _render("secondop/compare/opinion_form.html", form=form, **context), 409
     emit_audit("change", OPINION, object_id=opinion.id)
     flash(_("Your changes are saved."), "success")
     return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet.id))
@@ -318,7 +331,7 @@ def compare_opinion_remove(worksheet_id: int, opinion_id: int) -> ResponseReturn
     if not form.is_submitted():
         _set_version(form, worksheet.version)
         emit_audit("view", OPINION, object_id=opinion.id)
-        return render_template(
+        return _render(
             "secondop/compare/opinion_remove.html",
             form=form,
             worksheet=worksheet,
@@ -331,7 +344,7 @@ def compare_opinion_remove(worksheet_id: int, opinion_id: int) -> ResponseReturn
     except StaleVersion as stale:
         _set_version(form, stale.current.version)
         emit_audit("delete", OPINION, outcome="conflict", object_id=opinion_id)
-        return render_template(
+        return _render(
             "secondop/compare/opinion_remove.html",
             form=form,
             worksheet=stale.current,
@@ -381,7 +394,7 @@ def _marks_form(worksheet: Worksheet) -> Any:
 def compare_side_by_side(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "view")
     emit_audit("view", WORKSHEET, object_id=worksheet.id)
-    return render_template(
+    return _render(
         "secondop/compare/side_by_side.html",
         form=_marks_form(worksheet),
         **_comparison_context(worksheet),
@@ -398,7 +411,7 @@ def compare_save_marks(worksheet_id: int) -> ResponseReturnValue:
     version = _checked_version(form)
     if not form.validate():
         emit_audit("change", WORKSHEET, outcome="invalid", object_id=worksheet.id)
-        return render_template(
+        return _render(
             "secondop/compare/side_by_side.html", form=form, **_comparison_context(worksheet)
         ), 400
     try:
@@ -418,7 +431,7 @@ def compare_save_marks(worksheet_id: int) -> ResponseReturnValue:
         )
         _set_version(form, current.version)
         emit_audit("change", WORKSHEET, outcome="conflict", object_id=worksheet.id)
-        return render_template(
+        return _render(
             "secondop/compare/side_by_side.html",
             form=form,
             conflict=conflict,
@@ -436,7 +449,7 @@ def compare_save_marks(worksheet_id: int) -> ResponseReturnValue:
 def compare_letter(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "view")
     emit_audit("view", WORKSHEET, object_id=worksheet.id)
-    return render_template("secondop/compare/letter.html", **_comparison_context(worksheet))
+    return _render("secondop/compare/letter.html", **_comparison_context(worksheet))
 
 
 @bp.route("/compare/<int:worksheet_id>/comparison.pdf", endpoint="compare_pdf")
