@@ -151,3 +151,17 @@ def test_csrf_token_is_required_and_accepted(tmp_path):
         assert client.post(url, data=data).status_code == 400, url
     assert helper.worksheet(worksheet_id)["title"] == "With token"
     assert helper.opinion_ids(worksheet_id) == [opinion_id]
+
+
+def test_revoked_caregiver_loses_access_on_the_next_request(app, client, auth, compare, marias):
+    auth.login("c-sam")
+    url = f"{BASE}/{marias['worksheet_id']}/side-by-side"
+    assert client.get(url).status_code == 200
+    app.extensions["fake_directory"].links.discard(("c-sam", "p-maria"))
+    for target in (url, f"{BASE}/", f"{BASE}/{marias['worksheet_id']}/comparison.pdf"):
+        response = client.get(target)
+        assert response.status_code in (403, 404), target
+        assert "Ortiz" not in response.get_data(as_text=True)
+    response = client.post(url, data={"version": marias["version"], "mark_plan": "agree"})
+    assert response.status_code in (403, 404)
+    assert compare.worksheet(marias["worksheet_id"])["marks"] == {}
