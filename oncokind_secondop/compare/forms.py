@@ -77,6 +77,14 @@ class ConfirmForm(VersionedForm):
     """Remove an opinion or a worksheet (the version makes sure you saw the latest)."""
 
 
+class MoveForm(VersionedForm):
+    """Move an opinion's column one place earlier or later (the buttons send it)."""
+
+    direction = RadioField(
+        choices=_choices([("up", "up"), ("down", "down")]), validators=[InputRequired()]
+    )
+
+
 class PlainDateField(DateField):
     """A date field whose error speaks our language (WTForms' own message is
     not in our catalog)."""

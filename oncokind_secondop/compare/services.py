@@ -124,6 +124,20 @@ def remove_opinion(
             worksheet.opinions.remove(opinion)
 
 
+def move_opinion(
+    patient_id: str, worksheet_id: int, opinion: Opinion, expected_version: int, step: int
+) -> None:
+    """Move an opinion one place earlier (step -1) or later (+1) in the columns."""
+    with worksheet_change(patient_id, worksheet_id, expected_version) as worksheet:
+        order = list(worksheet.opinions)
+        index = order.index(opinion)
+        target = min(max(index + step, 0), len(order) - 1)
+        order.insert(target, order.pop(index))
+        for position, item in enumerate(order, start=1):  # renumber: no ties, no gaps
+            item.position = position
+        worksheet.opinions[:] = order  # the loaded list follows too, for this session
+
+
 def delete_worksheet(patient_id: str, worksheet_id: int, expected_version: int) -> None:
     records = current_secondop.records
     with worksheet_change(patient_id, worksheet_id, expected_version) as worksheet:

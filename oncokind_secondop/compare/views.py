@@ -26,6 +26,7 @@ from .forms import (
     MARK_CHOICES,
     ConfirmForm,
     MarksForm,
+    MoveForm,
     NewWorksheetForm,
     OpinionForm,
     VersionedForm,
@@ -54,6 +55,7 @@ hub_section(
 #: Every compare template may test these; defined always, so a host running
 #: Jinja with StrictUndefined renders our pages too.
 PAGE_DEFAULTS: dict[str, Any] = {
+    "moved_conflict": False,
     "conflict": None,
     "conflict_new": False,
     "opinion_gone": False,
@@ -145,8 +147,18 @@ def compare_new() -> ResponseReturnValue:
 def compare_worksheet(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "view")
     emit_audit("view", WORKSHEET, object_id=worksheet.id)
+    return _worksheet_page(worksheet)
+
+
+def _worksheet_page(worksheet: Worksheet, **context: Any) -> str:
+    form = MoveForm()
+    _set_version(form, worksheet.version)
     return _render(
-        "secondop/compare/worksheet.html", worksheet=worksheet, titles=_titles(worksheet)
+        "secondop/compare/worksheet.html",
+        worksheet=worksheet,
+        titles=_titles(worksheet),
+        move_form=form,
+        **context,
     )
 
 
@@ -355,6 +367,31 @@ def compare_opinion_remove(worksheet_id: int, opinion_id: int) -> ResponseReturn
     emit_audit("delete", OPINION, object_id=opinion_id)
     flash(_("The opinion was removed."), "success")
     return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet_id))
+
+
+@bp.route(
+    "/compare/<int:worksheet_id>/opinions/<int:opinion_id>/move",
+    methods=["POST"],
+    endpoint="compare_opinion_move",
+)
+@patient_view("change", OPINION)
+def compare_opinion_move(worksheet_id: int, opinion_id: int) -> ResponseReturnValue:
+    worksheet = _worksheet(worksheet_id, "change")
+    opinion = _opinion(worksheet, opinion_id, "change")
+    form = MoveForm()
+    version = _checked_version(form)
+    if not form.validate():
+        abort(400)  # only our own buttons send this form
+    step = -1 if form.direction.data == "up" else 1
+    try:
+        services.move_opinion(_pid(), worksheet.id, opinion, version, step)
+    except StaleVersion as stale:
+        emit_audit("change", OPINION, outcome="conflict", object_id=opinion_id)
+        return _worksheet_page(stale.current, moved_conflict=True), 409
+    emit_audit("change", OPINION, object_id=opinion_id)
+    return redirect(
+        url_for("secondop.compare_worksheet", worksheet_id=worksheet.id) + f"#opinion-{opinion_id}"
+    )
 
 
 # -- side by side, letter, PDFs ---------------------------------------------

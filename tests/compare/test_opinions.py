@@ -124,3 +124,37 @@ def test_opinion_of_another_worksheet_is_not_found(compare, client, audit_log):
         assert response.status_code == 404
     assert compare.worksheet(two)["opinions"][0]["doctor"] == "Dr Ortiz1"
     assert len(compare.opinion_ids(two)) == 2
+
+
+def test_move_opinions_changes_the_column_order(compare, client, audit_log):
+    worksheet_id = compare.with_opinions(3)
+    first, second, third = compare.opinion_ids(worksheet_id)
+    html = client.get(f"{BASE}/{worksheet_id}").get_data(as_text=True)
+    assert (
+        "Move Opinion 1: Dr Ortiz1 later" in html
+        and "Move Opinion 1: Dr Ortiz1 earlier" not in html
+    )
+    assert (
+        "Move Opinion 3: Dr Ortiz3 earlier" in html
+        and "Move Opinion 3: Dr Ortiz3 later" not in html
+    )
+    url = f"{BASE}/{worksheet_id}/opinions/{third}/move"
+    response = client.post(url, data={"direction": "up", "version": version_in(html)})
+    assert response.status_code == 302 and response.location.endswith(f"#opinion-{third}")
+    assert compare.opinion_ids(worksheet_id) == [first, third, second]
+    assert audit_log[-1].action == "change" and audit_log[-1].object_id == str(third)
+    side = client.get(f"{BASE}/{worksheet_id}/side-by-side").get_data(as_text=True)
+    assert side.index("Opinion 2: Dr Ortiz3") < side.index("Opinion 3: Dr Ortiz2")
+    # At the edge nothing moves; a stale order answers 409 and moves nothing.
+    client.post(
+        f"{BASE}/{worksheet_id}/opinions/{first}/move",
+        data={"direction": "up", "version": compare.version(worksheet_id)},
+    )
+    assert compare.opinion_ids(worksheet_id) == [first, third, second]
+    stale = compare.version(worksheet_id) - 1
+    response = client.post(url, data={"direction": "down", "version": stale})
+    assert response.status_code == 409
+    assert "Nothing was moved." in response.get_data(as_text=True)
+    assert compare.opinion_ids(worksheet_id) == [first, third, second]
+    bad = client.post(url, data={"direction": "sideways", "version": compare.version(worksheet_id)})
+    assert bad.status_code == 400

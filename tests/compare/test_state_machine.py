@@ -38,7 +38,8 @@ class WorksheetMachine(RuleBasedStateMachine):
         with self.app.app_context():
             self.worksheet_id = services.create_worksheet(PATIENT, "Machine", "").id
         self.version = 1
-        self.plans: dict[int, str] = {}  # opinion id -> plan, in order
+        self.plans: dict[int, str] = {}  # opinion id -> plan
+        self.order: list[int] = []  # opinion ids, in column order
         self.marks: dict[str, str] = {}
 
     def teardown(self) -> None:
@@ -73,6 +74,7 @@ class WorksheetMachine(RuleBasedStateMachine):
 
         if self._call(stale, action):
             self.plans[created[0]] = plan
+            self.order.append(created[0])
 
     @rule(data=st.data(), plan=plans, stale=st.booleans())
     @precondition(lambda self: bool(self.plans))
@@ -99,6 +101,22 @@ class WorksheetMachine(RuleBasedStateMachine):
 
         if self._call(stale, action):
             del self.plans[opinion_id]
+            self.order.remove(opinion_id)
+
+    @rule(data=st.data(), step=st.sampled_from([-1, 1]), stale=st.booleans())
+    @precondition(lambda self: bool(self.plans))
+    def move(self, data: st.DataObject, step: int, stale: bool) -> None:
+        opinion_id = data.draw(st.sampled_from(self.order))
+        stale = stale and self.version > 1
+
+        def action(version: int) -> None:
+            opinion = current_secondop.records.get(Opinion, PATIENT, opinion_id)
+            services.move_opinion(PATIENT, self.worksheet_id, opinion, version, step)
+
+        if self._call(stale, action):
+            index = self.order.index(opinion_id)
+            target = min(max(index + step, 0), len(self.order) - 1)
+            self.order.insert(target, self.order.pop(index))
 
     @rule(new=marks, stale=st.booleans())
     def mark(self, new: dict[str, str], stale: bool) -> None:
@@ -116,7 +134,7 @@ class WorksheetMachine(RuleBasedStateMachine):
             assert worksheet.marks == self.marks
             opinions = list(worksheet.opinions)
             assert {o.id: o.plan for o in opinions} == self.plans
-            assert [o.id for o in opinions] == sorted(self.plans)  # added in order, kept in order
+            assert [o.id for o in opinions] == self.order
             positions = [o.position for o in opinions]
             assert positions == sorted(set(positions))
 
