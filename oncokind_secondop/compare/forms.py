@@ -30,7 +30,7 @@ def _choices(pairs: Any) -> list[Any]:
     ]
 
 
-NOTES_MAX = 20000
+NOTES_MAX = 20000  # the worksheet's own notes: one field, well under the form limit
 
 
 def _version_field() -> IntegerField:
@@ -99,7 +99,7 @@ class PlainDateField(DateField):
 
 
 def _opinion_field(spec: OpinionField) -> Field:
-    too_long = _l("This answer is too long. Please shorten it.")
+    too_long = _l("This answer is too long. Please keep it under %(max)d characters.")
     if spec.kind == "date":
         return PlainDateField(
             spec.label, description=spec.hint, validators=[Optional()], format="%Y-%m-%d"

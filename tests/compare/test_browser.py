@@ -80,3 +80,20 @@ def test_phone_desktop_and_print(compare, server, page, client):
     assert page.inner_text("#row-plan .compare-mark__text--print") == "They differ"
     assert _display(page, ".compare-next") == "none"
     assert page.pdf(format="A4")[:4] == b"%PDF"
+
+
+def test_real_form_submission_and_error_keeps_input(compare, server, page):
+    worksheet_id = compare.create()
+    page.goto(f"{server}{BASE}/{worksheet_id}/opinions/new")
+    page.fill("#plan", "Surgery first, then radiation")
+    page.fill("#patient_notes", "I felt rushed")
+    page.click("button[type=submit]")  # no doctor and no center: an error
+    assert page.is_visible("#secondop-error-summary")
+    assert page.input_value("#plan") == "Surgery first, then radiation"
+    assert page.input_value("#patient_notes") == "I felt rushed"
+    page.fill("#doctor", "Dr Rivera")
+    page.check("#visit_kind-2")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}{BASE}/{worksheet_id}")
+    assert page.is_visible("text=Opinion 1: Dr Rivera")
+    assert compare.worksheet(worksheet_id)["opinions"][0]["visit_kind"] == "remote"

@@ -158,3 +158,27 @@ def test_move_opinions_changes_the_column_order(compare, client, audit_log):
     assert compare.opinion_ids(worksheet_id) == [first, third, second]
     bad = client.post(url, data={"direction": "sideways", "version": compare.version(worksheet_id)})
     assert bad.status_code == 400
+
+
+def test_longest_allowed_opinion_fits_the_form_size_limit(compare, client):
+    """Every field at its limit, in a three-byte script: accepted, not a 413."""
+    worksheet_id = compare.create()
+    data = {
+        spec.key: "界" * spec.max_length for spec in OPINION_FIELDS if spec.kind in ("line", "text")
+    }
+    page = client.get(f"{BASE}/{worksheet_id}/opinions/new").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page  # as a browser sends it
+    response = client.post(
+        f"{BASE}/{worksheet_id}/opinions/new",
+        data={**data, "version": 1},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    (saved,) = compare.worksheet(worksheet_id)["opinions"]
+    assert saved["plan"] == "界" * 5000
+    too_long = {**data, "plan": "界" * 5001, "version": compare.version(worksheet_id)}
+    response = client.post(
+        f"{BASE}/{worksheet_id}/opinions/new", data=too_long, content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert "Please keep it under 5000 characters." in response.get_data(as_text=True)
