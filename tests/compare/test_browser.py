@@ -97,3 +97,18 @@ def test_real_form_submission_and_error_keeps_input(compare, server, page):
     page.wait_for_url(f"{server}{BASE}/{worksheet_id}")
     assert page.is_visible("text=Opinion 1: Dr Rivera")
     assert compare.worksheet(worksheet_id)["opinions"][0]["visit_kind"] == "remote"
+
+
+def test_right_to_left_mirrors_the_marks(compare, server, page, client):
+    worksheet_id = compare.with_opinions(2)
+    client.post(
+        f"{BASE}/{worksheet_id}/side-by-side",
+        data={"version": compare.version(worksheet_id), "mark_plan": "differ"},
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for lang, start, end in (("en", "left", "right"), ("ar", "right", "left")):
+        page.goto(f"{server}{BASE}/{worksheet_id}/side-by-side?lang={lang}")
+        label = "#row-plan .compare-row__label"
+        width = page.eval_on_selector(label, f"el => getComputedStyle(el)['border-{start}-width']")
+        other = page.eval_on_selector(label, f"el => getComputedStyle(el)['border-{end}-width']")
+        assert (width, other) == ("6px", "1px"), lang
