@@ -26,6 +26,9 @@ class Worksheet(Base, PatientOwned, Versioned):
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
     #: The patient's own marks per compared field: {field key: "agree" | "differ" | "unsure"}.
     marks: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    #: Fingerprint of the opinions' compared answers when the marks were saved,
+    #: so the pages can say "the opinions changed since you marked them".
+    marks_basis: Mapped[str] = mapped_column(String(64), nullable=False, default="")
 
     opinions: Mapped[list[Opinion]] = relationship(
         back_populates="worksheet",

@@ -10,6 +10,8 @@ made from the same version exactly one matches; the other raises
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -85,8 +87,23 @@ def save_marks(
     with worksheet_change(
         patient_id, worksheet_id, expected_version, {"marks": clean}
     ) as worksheet:
-        pass
+        worksheet.marks_basis = opinions_fingerprint(worksheet)
     return worksheet
+
+
+def opinions_fingerprint(worksheet: Worksheet) -> str:
+    """SHA-256 of the opinions' compared answers, in column order (spacing and
+    case aside). Renaming the worksheet or editing private notes leaves it alone."""
+    answers = [
+        [opinion.id, *(comparable(getattr(opinion, key)) for key in COMPARED_KEYS)]
+        for opinion in worksheet.opinions
+    ]
+    return hashlib.sha256(json.dumps(answers).encode("utf-8")).hexdigest()
+
+
+def marks_outdated(worksheet: Worksheet) -> bool:
+    """True when the patient has marks and the opinions changed after they saved them."""
+    return bool(worksheet.marks) and worksheet.marks_basis != opinions_fingerprint(worksheet)
 
 
 def add_opinion(

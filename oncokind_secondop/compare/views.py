@@ -408,6 +408,7 @@ def _comparison_context(
         "rows": rows,
         "differing": differing,
         "differing_from_marks": from_marks,
+        "marks_outdated": marks is None and services.marks_outdated(worksheet),
         "unsure": [row for row in rows if row.mark == "unsure"],
         "prompts": active_prompts(rows),
         "questions": QUESTIONS,

@@ -209,3 +209,38 @@ def test_guidance_never_prescribes(compare, client):
             "is wrong",
         ):
             assert phrase not in html
+
+
+def test_marks_flagged_when_opinions_change_after_marking(compare, client):
+    worksheet_id = compare.with_opinions(2)
+    url = f"{BASE}/{worksheet_id}/side-by-side"
+    note = "Some answers changed after you saved your marks."
+    client.post(url, data={"version": compare.version(worksheet_id), "mark_plan": "agree"})
+    assert note not in client.get(url).get_data(as_text=True)
+    # Renaming the worksheet or editing private notes does not touch the answers.
+    client.post(
+        f"{BASE}/{worksheet_id}/edit",
+        data={"title": "New name", "version": compare.version(worksheet_id)},
+    )
+    first, second = compare.opinion_ids(worksheet_id)
+    client.post(
+        f"{BASE}/{worksheet_id}/opinions/{first}/edit",
+        data={
+            **opinion_data(1, patient_notes="calmer now"),
+            "version": compare.version(worksheet_id),
+        },
+    )
+    assert note not in client.get(url).get_data(as_text=True)
+    # A new opinion, or a changed answer, may change the marks: say so.
+    third = compare.add_opinion(worksheet_id, opinion_data(3))
+    assert note in client.get(url).get_data(as_text=True)
+    assert "may miss a new difference" in client.get(f"{BASE}/{worksheet_id}/letter").get_data(
+        as_text=True
+    )
+    client.post(url, data={"version": compare.version(worksheet_id), "mark_plan": "agree"})
+    assert note not in client.get(url).get_data(as_text=True)
+    client.post(
+        f"{BASE}/{worksheet_id}/opinions/{third}/edit",
+        data={**opinion_data(3, plan="Something else"), "version": compare.version(worksheet_id)},
+    )
+    assert note in client.get(url).get_data(as_text=True)

@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("marks", sa.JSON(), nullable=False),
+        sa.Column("marks_basis", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_secondop_compare_worksheet")),
     )
     op.create_index(
