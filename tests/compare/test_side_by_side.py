@@ -218,17 +218,23 @@ def test_marks_flagged_when_opinions_change_after_marking(compare, client):
     client.post(url, data={"version": compare.version(worksheet_id), "mark_plan": "agree"})
     assert note not in client.get(url).get_data(as_text=True)
     # Renaming the worksheet or editing private notes does not touch the answers.
-    client.post(
-        f"{BASE}/{worksheet_id}/edit",
-        data={"title": "New name", "version": compare.version(worksheet_id)},
+    assert (
+        client.post(
+            f"{BASE}/{worksheet_id}/edit",
+            data={"title": "New name", "version": compare.version(worksheet_id)},
+        ).status_code
+        == 302
     )
-    first, second = compare.opinion_ids(worksheet_id)
-    client.post(
-        f"{BASE}/{worksheet_id}/opinions/{first}/edit",
-        data={
-            **opinion_data(1, patient_notes="calmer now"),
-            "version": compare.version(worksheet_id),
-        },
+    first, _ = compare.opinion_ids(worksheet_id)
+    assert (
+        client.post(
+            f"{BASE}/{worksheet_id}/opinions/{first}/edit",
+            data={
+                **opinion_data(1, patient_notes="calmer now"),
+                "version": compare.version(worksheet_id),
+            },
+        ).status_code
+        == 302
     )
     assert note not in client.get(url).get_data(as_text=True)
     # A new opinion, or a changed answer, may change the marks: say so.
@@ -239,8 +245,14 @@ def test_marks_flagged_when_opinions_change_after_marking(compare, client):
     )
     client.post(url, data={"version": compare.version(worksheet_id), "mark_plan": "agree"})
     assert note not in client.get(url).get_data(as_text=True)
-    client.post(
-        f"{BASE}/{worksheet_id}/opinions/{third}/edit",
-        data={**opinion_data(3, plan="Something else"), "version": compare.version(worksheet_id)},
+    assert (
+        client.post(
+            f"{BASE}/{worksheet_id}/opinions/{third}/edit",
+            data={
+                **opinion_data(3, plan="Something else"),
+                "version": compare.version(worksheet_id),
+            },
+        ).status_code
+        == 302
     )
     assert note in client.get(url).get_data(as_text=True)
