@@ -165,3 +165,15 @@ def test_revoked_caregiver_loses_access_on_the_next_request(app, client, auth, c
     response = client.post(url, data={"version": marias["version"], "mark_plan": "agree"})
     assert response.status_code in (403, 404)
     assert compare.worksheet(marias["worksheet_id"])["marks"] == {}
+
+
+def test_caregiver_of_two_sees_only_the_chosen_persons_worksheets(client, auth, compare, marias):
+    auth.login("c-ana")  # Ana cares for Maria and for Lee
+    response = client.get(f"{BASE}/")
+    assert response.status_code == 302 and "/choose" in response.location
+    assert client.post("/second-opinion/choose", data={"patient": "p-lee"}).status_code == 302
+    assert "Surgery or radiation" not in client.get(f"{BASE}/").get_data(as_text=True)
+    assert client.get(f"{BASE}/{marias['worksheet_id']}").status_code == 404
+    assert client.post("/second-opinion/choose", data={"patient": "p-maria"}).status_code == 302
+    assert "Surgery or radiation" in client.get(f"{BASE}/").get_data(as_text=True)
+    assert client.get(f"{BASE}/{marias['worksheet_id']}").status_code == 200
