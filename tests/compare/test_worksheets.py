@@ -118,3 +118,43 @@ def test_one_audit_event_per_request(compare, client, audit_log):
         before = len(audit_log)
         assert client.get(url).status_code == 200
         assert len(audit_log) == before + 1, url
+
+
+def test_one_audit_event_per_write_whatever_the_outcome(compare, client, audit_log):
+    from .conftest import opinion_data
+
+    worksheet_id = compare.with_opinions(2)
+    first = compare.opinion_ids(worksheet_id)[0]
+    current = compare.version(worksheet_id)
+    cases = [
+        (
+            f"{BASE}/{worksheet_id}/side-by-side",
+            {"version": current, "mark_plan": "agree"},
+            "change",
+            "success",
+        ),
+        (
+            f"{BASE}/{worksheet_id}/side-by-side",
+            {"version": current, "mark_plan": "agree"},
+            "change",
+            "conflict",
+        ),
+        (
+            f"{BASE}/{worksheet_id}/opinions/{first}/edit",
+            {**opinion_data(1, doctor="", center=""), "version": current + 1},
+            "change",
+            "invalid",
+        ),
+        (
+            f"{BASE}/{worksheet_id}/opinions/new",
+            {**opinion_data(3), "version": current + 1},
+            "add",
+            "success",
+        ),
+    ]
+    for url, data, action, outcome in cases:
+        before = len(audit_log)
+        client.post(url, data=data)
+        assert len(audit_log) == before + 1, (url, outcome)
+        assert (audit_log[-1].action, audit_log[-1].outcome) == (action, outcome)
+        assert audit_log[-1].patient_id == "p-maria"
