@@ -3,6 +3,7 @@ metadata (``oncokind_secondop.db.Base.metadata``) is complete for
 ``create_all`` and Alembic."""
 from __future__ import annotations
 
+from .compare.models import Opinion, Worksheet  # noqa: F401
 from .db import Base
 
 __all__ = ["Base"]

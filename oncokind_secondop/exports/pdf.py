@@ -43,6 +43,24 @@ def static_url_fetcher(url: str, timeout: int = 10, ssl_context: Any = None,
             "redirected_url": url}
 
 
+def _as_weasyprint_fetcher(fetch: Callable[..., dict[str, Any]]) -> Any:
+    """WeasyPrint 70 wants a ``URLFetcher`` instance returning ``URLFetcherResponse``;
+    wrap our dict-returning function so nothing falls back to its network opener.
+    Older WeasyPrint takes the function itself."""
+    try:
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+    except ImportError:  # WeasyPrint < 70
+        return fetch
+
+    class _Fetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            found = fetch(url)
+            return URLFetcherResponse(found.get("redirected_url", url), found["string"],
+                                      {"Content-Type": found["mime_type"]})
+
+    return _Fetcher()
+
+
 def render_pdf(template: str, *, attachments: list[Any] | None = None,
                url_fetcher: Callable[..., dict[str, Any]] | None = None, **context: Any) -> bytes:
     """Render a Jinja template to a tagged PDF (PDF/UA-1).
@@ -52,6 +70,7 @@ def render_pdf(template: str, *, attachments: list[Any] | None = None,
     from weasyprint import HTML
 
     html = render_template(template, secondop_pdf=True, **context)
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher or static_url_fetcher)
+    fetcher = _as_weasyprint_fetcher(url_fetcher or static_url_fetcher)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     current_app.logger.debug("rendering PDF from %s", template)  # template name only: no patient data
     return document.write_pdf(pdf_variant="pdf/ua-1", attachments=attachments or None)  # type: ignore[no-any-return]
