@@ -6,3 +6,5 @@ from __future__ import annotations
 from .db import Base
 
 __all__ = ["Base"]
+
+from .packet import models as packet_models  # noqa: E402,F401
