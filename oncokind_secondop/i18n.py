@@ -102,7 +102,7 @@ def format_file_size(size: int) -> str:
     for factor, label in units:
         if size >= factor:
             return label % {"size": _format_decimal(round(size / factor, 1))}
-    return ngettext("%(num)s byte", "%(num)s bytes", size, num=_format_decimal(size))
+    return ngettext("%(num)s byte", "%(num)s bytes", size)  # below 1024: no separators needed
 
 
 def jinja_helpers() -> dict[str, Any]:
