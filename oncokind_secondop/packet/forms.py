@@ -25,6 +25,15 @@ from ..i18n import _l
 from .checklist import EVENT_KINDS, LETTER_ENTRIES, SLIDE_MATERIALS, STATUSES
 
 
+def _choices(pairs: Any) -> list[Any]:
+    """Choice options in the form this WTForms version prefers."""
+    try:
+        from wtforms.fields.choices import SelectChoice
+    except ImportError:  # WTForms < 3.3
+        return list(pairs)
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
@@ -76,7 +85,7 @@ class PacketForm(VersionedForm):
 
 
 class ItemForm(VersionedForm):
-    status = RadioField(_l("Where is this now?"), choices=list(STATUSES.items()),
+    status = RadioField(_l("Where is this now?"), choices=_choices(STATUSES.items()),
                         validators=[InputRequired(message=_l("Please choose where this is now."))])
     requested_on = DateField(_l("Date you asked for it"), validators=[Optional()],
                              description=_l("Leave blank if you have not asked yet."))
@@ -106,7 +115,7 @@ class SlideForm(FlaskForm):
                                description=_l("For example: A1, A2, B1."))
     count = IntegerField(_l("How many"), validators=[Optional(), NumberRange(min=1, max=999, message=_l(
         "Please enter a number from 1 to 999."))])
-    material = RadioField(_l("Original or recut?"), choices=list(SLIDE_MATERIALS.items()), default="unknown",
+    material = RadioField(_l("Original or recut?"), choices=_choices(SLIDE_MATERIALS.items()), default="unknown",
                           validators=[InputRequired()])
     location = StringField(_l("Where are they now?"), filters=STRIP, validators=[Length(max=300)],
                            description=_l("For example: still at the lab, sent to the new center on 3 May."))
@@ -115,14 +124,22 @@ class SlideForm(FlaskForm):
 MONTHS = [("", _l("Month (if you know it)"))] + [(str(m), str(m)) for m in range(1, 13)]
 
 
+def month_choices() -> list[Any]:
+    """Month names in the reader's language (the values stay 1 to 12)."""
+    from ..i18n import format_date
+
+    return _choices([("", _l("Month (if you know it)"))]
+                    + [(str(m), format_date(date(2000, m, 1), "LLLL")) for m in range(1, 13)])
+
+
 class TimelineForm(VersionedForm):
     year = IntegerField(_l("Year"), validators=[
         InputRequired(message=_l("Please enter the year.")),
         NumberRange(min=1900, max=2100, message=_l("Please enter a year like 2024."))])
-    month = SelectField(_l("Month"), choices=MONTHS, default="", validators=[Optional()])
+    month = SelectField(_l("Month"), choices=_choices(MONTHS), default="", validators=[Optional()])
     day = IntegerField(_l("Day"), validators=[Optional(), NumberRange(min=1, max=31, message=_l(
         "Please enter a day from 1 to 31."))])
-    kind = RadioField(_l("What kind of event?"), choices=list(EVENT_KINDS.items()), default="other",
+    kind = RadioField(_l("What kind of event?"), choices=_choices(EVENT_KINDS.items()), default="other",
                       validators=[InputRequired(message=_l("Please choose what kind of event it was."))])
     title = StringField(_l("What happened?"), filters=STRIP,
                         validators=[DataRequired(message=_l("Please say in a few words what happened.")),
@@ -130,6 +147,10 @@ class TimelineForm(VersionedForm):
                         description=_l("For example: CT scan of the chest, first chemotherapy."))
     details = TextAreaField(_l("Details (optional)"), filters=STRIP, validators=[Length(max=5000)],
                             description=_l("Results, doses, side effects, who did it."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.month.choices = month_choices()
 
     def validate_day(self, field: IntegerField) -> None:
         from wtforms import ValidationError
@@ -176,7 +197,7 @@ class FacilityForm(VersionedForm):
     phone = StringField(_l("Phone (optional)"), filters=STRIP, validators=[Length(max=50)])
     fax = StringField(_l("Fax (optional)"), filters=STRIP, validators=[Length(max=50)])
     requested_items = MultiCheckboxField(
-        _l("What should they send?"), choices=[(e.key, e.title) for e in LETTER_ENTRIES],
+        _l("What should they send?"), choices=_choices((e.key, e.title) for e in LETTER_ENTRIES),
         validators=[DataRequired(message=_l("Please choose at least one thing to ask for."))])
     dates_of_service = StringField(_l("Which dates? (optional)"), filters=STRIP, validators=[Length(max=200)],
                                    description=_l("For example: January 2024 to today."))
