@@ -193,7 +193,9 @@ def _check_dicom(fh: IO[bytes], name: str) -> None:
     from pydicom.errors import InvalidDicomError
 
     try:
-        dataset = pydicom.dcmread(fh, stop_before_pixels=True, defer_size=64 * 1024)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pydicom warns with the file path; we answer instead
+            dataset = pydicom.dcmread(fh, stop_before_pixels=True, defer_size=64 * 1024)
         if "TransferSyntaxUID" not in dataset.file_meta:
             raise InvalidDicomError("no transfer syntax")
     except Exception as exc:
@@ -319,7 +321,9 @@ def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, ent
             check_dicom_preamble(head[:128], entry)
             member.seek(0)
             try:
-                pydicom.dcmread(member, stop_before_pixels=True, defer_size=64 * 1024)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    pydicom.dcmread(member, stop_before_pixels=True, defer_size=64 * 1024)
             except Exception as exc:
                 raise ContentRefused(_(
                     "“%(name)s” contains a scan file we could not read (%(entry)s). Please ask "

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from flask import Flask, jsonify
+from flask_wtf.csrf import generate_csrf
 
 from oncokind_secondop.adapters import FileStore
 from oncokind_secondop.csrf import checks_csrf_itself, exempt_streaming_views
@@ -42,6 +43,7 @@ def make_upload_app(tmp_path: Path, *, csrf: bool = False, config: dict[str, Any
         )
 
     app.add_url_rule("/upload", "upload", upload, methods=["POST"])
+    app.add_url_rule("/token", "token", lambda: generate_csrf())
     exempt_streaming_views(app)
     return app
 
