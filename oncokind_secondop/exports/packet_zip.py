@@ -12,57 +12,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from ..adapters import FileStore
+from ..uploads import CorruptFile, open_verified
+from .zipstream import ArcnameBook, ZipMember, safe_component, stream_zip
 
 MANIFEST_FORMAT = "oncokind-secondop-packet/1"
 SUMMARY_NAME = "summary.pdf"
 INDEX_NAME = "index.html"
 MANIFEST_NAME = "manifest.json"
-
-_UNSAFE = re.compile(r'[/\\:*?"<>|]')
-_SPACES = re.compile(r"\s+")
-_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
-MAX_NAME = 120
-
-
-def safe_name(name: str, fallback: str = "file") -> str:
-    """A file or folder name any unzip tool accepts, in any script: NFC,
-    no control or bidi characters, no path separators or reserved names."""
-    name = unicodedata.normalize("NFC", name)
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = _SPACES.sub(" ", _UNSAFE.sub("_", name)).strip(" .")
-    if not name:
-        name = fallback
-    if _WINDOWS_RESERVED.match(name):
-        name = "_" + name
-    if len(name) > MAX_NAME:
-        stem, dot, ext = name.rpartition(".")
-        if dot and 0 < len(ext) <= 10:
-            name = stem[: MAX_NAME - len(ext) - 1].rstrip(" .") + "." + ext
-        else:
-            name = name[:MAX_NAME].rstrip(" .")
-    return name
-
-
-def unique_name(name: str, used: set[str]) -> str:
-    """``name``, or ``name (2)``, ``name (3)``... so no two members collide
-    (compared case-insensitively, as Windows and macOS do)."""
-    stem, dot, ext = name.rpartition(".")
-    if not dot or not stem:
-        stem, dot, ext = name, "", ""
-    candidate, n = name, 1
-    while candidate.casefold() in used:
-        n += 1
-        candidate = f"{stem} ({n}){dot}{ext}"
-    used.add(candidate.casefold())
-    return candidate
 
 
 @dataclass(frozen=True)
@@ -79,16 +41,13 @@ def plan_files(folders: Sequence[tuple[int, str]], documents: Iterable[Any]) -> 
 
     ``folders`` maps each checklist item id to its folder title, in checklist
     order; the folder gets its position as a prefix so it sorts the same way."""
-    folder_names: dict[int, str] = {}
-    used_folders: set[str] = set()
-    for position, (item_id, title) in enumerate(folders, start=1):
-        folder_names[item_id] = unique_name(f"{position:02d} {safe_name(str(title), 'item')}", used_folders)
-    used: dict[str, set[str]] = {}
+    folder_names = {item_id: f"{position:02d} {safe_component(str(title), 'item')}"
+                    for position, (item_id, title) in enumerate(folders, start=1)}
+    book = ArcnameBook()
     planned = []
     for document in documents:
         folder = folder_names[document.item_id]
-        name = unique_name(safe_name(document.display_name), used.setdefault(folder, set()))
-        planned.append(PlannedFile(document, f"{folder}/{name}", folder))
+        planned.append(PlannedFile(document, book.path(folder, document.display_name), folder))
     return planned
 
 
@@ -103,8 +62,6 @@ class StoredFileProblem(Exception):
 def verify_all(store: FileStore, documents: Iterable[Any]) -> None:
     """Read every stored file once and compare its SHA-256 and size with the
     row; raise :class:`StoredFileProblem` naming every one that fails."""
-    from ..uploads import CorruptFile, open_verified
-
     bad = []
     for document in documents:
         try:
@@ -140,8 +97,6 @@ def manifest(*, patient: Any, packet: Any, planned: Sequence[PlannedFile], summa
 def packet_zip(store: FileStore, planned: Sequence[PlannedFile], *, summary_pdf: bytes,
                index_html: bytes, manifest_json: bytes) -> tuple[Iterator[bytes], int]:
     """The ZIP stream and its exact length (stored members, so it is known)."""
-    from .zipstream import ZipMember, stream_zip
-
     members = [
         ZipMember(INDEX_NAME, size=len(index_html), data=index_html),
         ZipMember(MANIFEST_NAME, size=len(manifest_json), data=manifest_json),
@@ -151,5 +106,5 @@ def packet_zip(store: FileStore, planned: Sequence[PlannedFile], *, summary_pdf:
         key = plan.document.storage_key
         members.append(ZipMember(plan.arcname, size=plan.document.size,
                                  opener=lambda key=key: store.open(key),
-                                 modified=plan.document.uploaded_at))
+                                 modified=plan.document.uploaded_at, sha256=plan.document.sha256))
     return stream_zip(members)

@@ -17,9 +17,12 @@ from ..access import acting, get_or_404, patient_view
 from ..adapters import StaleVersion
 from ..blueprint import bp, hub_section
 from ..csrf import checks_csrf_itself
+from ..exports.pdf import render_pdf
 from ..extension import current_secondop
 from ..i18n import _, _l, ngettext
+from ..responses import attachment_response
 from ..signals import emit_audit
+from ..uploads import CorruptFile, UploadRejected, iter_file, open_verified, receive_upload
 from . import services
 from .checklist import BY_KEY, CHECKLIST, EVENT_KINDS, LETTER_ENTRIES, SLIDE_MATERIALS, STATUSES
 from .forms import (
@@ -261,8 +264,6 @@ def packet_slide_delete(packet_id: int, slide_id: int) -> ResponseReturnValue:
 @checks_csrf_itself
 @patient_view("upload", DOCUMENT)
 def packet_upload(packet_id: int, item_id: int) -> ResponseReturnValue:
-    from ..uploads import UploadRejected, receive_upload
-
     packet = _packet(packet_id, "upload", DOCUMENT)
     item = services.child_or_404(ChecklistItem, item_id, packet, action="upload", category=DOCUMENT)
     store = current_secondop.files
@@ -291,9 +292,6 @@ def packet_upload(packet_id: int, item_id: int) -> ResponseReturnValue:
 @bp.route("/packet/<int:packet_id>/documents/<int:doc_id>/download", endpoint="packet_document_download")
 @patient_view("download", DOCUMENT)
 def packet_document_download(packet_id: int, doc_id: int) -> ResponseReturnValue:
-    from ..responses import attachment_response
-    from ..uploads import CorruptFile, iter_file, open_verified
-
     packet = _packet(packet_id, "download", DOCUMENT)
     document = services.child_or_404(Document, doc_id, packet, action="download", category=DOCUMENT)
     try:
@@ -503,9 +501,6 @@ def packet_request_letter(packet_id: int, facility_id: int) -> ResponseReturnVal
           endpoint="packet_request_letter_pdf")
 @patient_view("export", REQUEST)
 def packet_request_letter_pdf(packet_id: int, facility_id: int) -> ResponseReturnValue:
-    from ..exports.pdf import render_pdf
-    from ..responses import attachment_response
-
     packet = _packet(packet_id, "export", REQUEST)
     facility = services.child_or_404(Facility, facility_id, packet, action="export", category=REQUEST)
     pdf = render_pdf(T_ + "letter_pdf.html", **_letter_context(packet, facility))
