@@ -107,7 +107,7 @@ def packet_new() -> ResponseReturnValue:
         with _records().transaction():
             packet = services.create_packet(form.values())
         emit_audit("add", PACKET, object_id=packet.id)
-        flash(_("Your packet for %(center)s is ready to fill in.", center=packet.center_name))
+        flash(_("Your packet is ready. Start with the checklist below."))
         return redirect(url_for("secondop.packet_detail", packet_id=packet.id))
     return render_template(T_ + "packet_form.html", form=form, packet=None), 400 if form.errors else 200
 
@@ -354,7 +354,7 @@ def packet_event_add(packet_id: int) -> ResponseReturnValue:
         event = _records().add(_pid(), TimelineEvent(packet_id=packet.id, **form.values()))
         _records().flush()
     emit_audit("add", TIMELINE, object_id=event.id)
-    flash(_("Added to your timeline: %(title)s.", title=event.title))
+    flash(_("Added to your timeline."))
     return redirect(url_for("secondop.packet_timeline", packet_id=packet.id) + f"#event-{event.id}")
 
 
@@ -441,7 +441,7 @@ def packet_request_new(packet_id: int) -> ResponseReturnValue:
             facility = _records().add(_pid(), Facility(packet_id=packet.id, **form.values()))
             _records().flush()
         emit_audit("add", REQUEST, object_id=facility.id)
-        flash(_("Your letter to %(name)s is ready to print.", name=facility.name))
+        flash(_("Your letter is ready to print."))
         return redirect(url_for("secondop.packet_request_letter", packet_id=packet.id, facility_id=facility.id))
     return render_template(T_ + "facility_form.html", form=form, packet=packet, facility=None,
                            conflict=None), 400 if form.errors else 200
@@ -524,7 +524,7 @@ def packet_request_received(packet_id: int, facility_id: int) -> ResponseReturnV
             emit_audit("change", REQUEST, outcome="conflict", object_id=facility.id)
             return redirect(url_for("secondop.packet_requests", packet_id=packet.id))
         emit_audit("change", REQUEST, object_id=facility.id)
-        flash(_("Marked as received: %(name)s. Now mark each checklist item you got.", name=facility.name))
+        flash(_("Marked as received. Now mark each checklist item you got."))
     else:
         flash(_("Please enter the date the records arrived."), "error")
     return redirect(url_for("secondop.packet_requests", packet_id=packet.id))
