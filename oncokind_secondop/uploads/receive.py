@@ -189,7 +189,11 @@ class _Receiver:
             return
         assert self.kind is not None
         pending, self.pending = self.pending, None
-        stored = pending.commit()
+        try:
+            stored = pending.commit()
+        except BaseException:
+            pending.abort()  # a store whose commit failed half-way must not keep its temp file
+            raise
         name = self.display_name()
         try:
             with self.store.open(stored.key) as fh:

@@ -301,3 +301,46 @@ def test_does_not_use_request_files(upload_app, monkeypatch):
     monkeypatch.setattr(formparser.FormDataParser, "parse", forbidden)
     response = post(upload_app.test_client(), [("a.pdf", samples.pdf_bytes())])
     assert response.status_code == 200
+
+
+def test_fields_after_a_refused_file_still_come_back(upload_client, assert_store_empty):
+    boundary, body = encode_multipart({"before": "1", "file": _storage(b"<html>", "a.pdf"),
+                                       "after": "2"})
+    assert body.index(b'name="file"') < body.index(b'name="after"')
+    response = upload_client.post("/upload", data=body,
+                                  content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 415
+    assert response.json["fields"] == {"before": ["1"], "after": ["2"]}
+    assert_store_empty()
+
+
+def test_non_ascii_and_rfc2231_filenames(upload_client):
+    body = samples.pdf_bytes()
+    boundary = "XyZ"
+    raw = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+           f"filename*=UTF-8''%D0%BF%D0%B0%D1%82%D0%BE%D0%BB%D0%BE%D0%B3%D0%B8%D1%8F.pdf\r\n\r\n"
+           ).encode() + body + (
+           f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+           f"filename=\"病理报告.pdf\"\r\n\r\n").encode() + body + f"\r\n--{boundary}--\r\n".encode()
+    response = upload_client.post("/upload", data=raw,
+                                  content_type=f"multipart/form-data; boundary={boundary}")
+    assert [f["name"] for f in response.json["files"]] == ["патология.pdf", "病理报告.pdf"]
+
+
+class CommitFailsStore(LocalFileStore):
+    def begin(self, *, max_size=None):  # type: ignore[no-untyped-def]
+        pending = super().begin(max_size=max_size)
+
+        def commit():  # type: ignore[no-untyped-def]
+            raise OSError(5, "I/O error")
+
+        pending.commit = commit  # type: ignore[method-assign]
+        return pending
+
+
+def test_commit_failure_leaves_no_temp_file(tmp_path, store_root):
+    app = make_upload_app(tmp_path, store=CommitFailsStore(store_root))
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = post(app.test_client(), [("a.pdf", samples.pdf_bytes())])
+    assert response.status_code == 500
+    assert stored_paths(store_root) == []
