@@ -159,3 +159,31 @@ def test_done_when_flow(client, auth, packets, sample_pdf, sample_dicom_zip, aud
         html = client.get(f"{BASE}/{packet_id}").get_data(as_text=True)
         assert re.search(r"You are acting for Maria Lopez", html)
         assert all(e.on_behalf for e in audit_log)
+
+
+def test_csrf_is_required_on_every_form(tmp_path):
+    from ..conftest import _reset_database
+    from ..fake_host import create_app
+
+    app = create_app(tmp_path, csrf=True)
+    _reset_database(app)
+    client = app.test_client()
+    client.get("/test-login/p-maria")
+    page = client.get(f"{BASE}/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post(f"{BASE}/new", data={"center_name": "X", "version": "0"}).status_code == 400
+    response = client.post(f"{BASE}/new", data={"center_name": "X", "version": "0", "csrf_token": token})
+    packet_id = int(response.location.rsplit("/", 1)[-1])
+    event = {"year": "2024", "kind": "test", "title": "Scan", "version": "0"}
+    assert client.post(f"{BASE}/{packet_id}/timeline", data=event).status_code == 400
+    timeline = client.get(f"{BASE}/{packet_id}/timeline").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', timeline).group(1)
+    assert client.post(f"{BASE}/{packet_id}/timeline", data={**event, "csrf_token": token}).status_code == 302
+    timeline = client.get(f"{BASE}/{packet_id}/timeline").get_data(as_text=True)
+    # the repeated delete forms carry the token without duplicate ids
+    assert timeline.count('id="csrf_token"') == 1
+    row_token = re.search(r'<input type="hidden" name="csrf_token" value="([^"]+)">', timeline).group(1)
+    event_id = re.search(r'/timeline/(\d+)/delete', timeline).group(1)
+    assert client.post(f"{BASE}/{packet_id}/timeline/{event_id}/delete").status_code == 400
+    assert client.post(f"{BASE}/{packet_id}/timeline/{event_id}/delete",
+                       data={"csrf_token": row_token}).status_code == 302
