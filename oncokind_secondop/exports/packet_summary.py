@@ -5,6 +5,7 @@ The receiving team matches records by name and date of birth, so both come
 from the host (``acting().patient``) and appear on the cover and in the
 running header of every page.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,11 +57,19 @@ def load_contents(packet: Packet) -> PacketContents:
 
 def _context(contents: PacketContents, created: datetime) -> dict[str, Any]:
     return {
-        "patient": acting().patient, "packet": contents.packet, "items": contents.items,
-        "events": contents.events, "slides": contents.slides, "facilities": contents.facilities,
-        "documents": contents.documents, "progress": services.progress(contents.items),
-        "BY_KEY": BY_KEY, "STATUSES": STATUSES, "EVENT_KINDS": EVENT_KINDS,
-        "SLIDE_MATERIALS": SLIDE_MATERIALS, "date_label": services.event_date_label,
+        "patient": acting().patient,
+        "packet": contents.packet,
+        "items": contents.items,
+        "events": contents.events,
+        "slides": contents.slides,
+        "facilities": contents.facilities,
+        "documents": contents.documents,
+        "progress": services.progress(contents.items),
+        "BY_KEY": BY_KEY,
+        "STATUSES": STATUSES,
+        "EVENT_KINDS": EVENT_KINDS,
+        "SLIDE_MATERIALS": SLIDE_MATERIALS,
+        "date_label": services.event_date_label,
         "clocks": {f.id: services.request_clock(f) for f in contents.facilities},
         "created": created,
     }
@@ -71,7 +80,10 @@ def summary_pdf(contents: PacketContents, created: datetime | None = None) -> by
     return render_pdf(SUMMARY_TEMPLATE, **_context(contents, created or datetime.now(UTC)))
 
 
-def index_html(contents: PacketContents, planned: list[Any], created: datetime | None = None) -> bytes:
+def index_html(
+    contents: PacketContents, planned: list[Any], created: datetime | None = None
+) -> bytes:
     """The ZIP's ``index.html``: plain HTML, relative links, no scripts."""
-    return render_template(INDEX_TEMPLATE, planned=planned,
-                           **_context(contents, created or datetime.now(UTC))).encode("utf-8")
+    return render_template(
+        INDEX_TEMPLATE, planned=planned, **_context(contents, created or datetime.now(UTC))
+    ).encode("utf-8")

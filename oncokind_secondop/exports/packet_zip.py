@@ -8,6 +8,7 @@ file is checked against its SHA-256 *before* the first byte is sent, so a
 corrupted file stops the export with a clear message instead of a ZIP that
 silently holds damaged records.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -41,8 +42,10 @@ def plan_files(folders: Sequence[tuple[int, str]], documents: Iterable[Any]) -> 
 
     ``folders`` maps each checklist item id to its folder title, in checklist
     order; the folder gets its position as a prefix so it sorts the same way."""
-    folder_names = {item_id: f"{position:02d} {safe_component(str(title), 'item')}"
-                    for position, (item_id, title) in enumerate(folders, start=1)}
+    folder_names = {
+        item_id: f"{position:02d} {safe_component(str(title), 'item')}"
+        for position, (item_id, title) in enumerate(folders, start=1)
+    }
     book = ArcnameBook()
     planned = []
     for document in documents:
@@ -72,30 +75,54 @@ def verify_all(store: FileStore, documents: Iterable[Any]) -> None:
         raise StoredFileProblem(bad)
 
 
-def manifest(*, patient: Any, packet: Any, planned: Sequence[PlannedFile], summary_pdf: bytes,
-             item_titles: dict[int, str], created: datetime | None = None) -> bytes:
+def manifest(
+    *,
+    patient: Any,
+    packet: Any,
+    planned: Sequence[PlannedFile],
+    summary_pdf: bytes,
+    item_titles: dict[int, str],
+    created: datetime | None = None,
+) -> bytes:
     """``manifest.json``: who and what the packet is, and SHA-256 and size of every file."""
     created = created or datetime.now(UTC)
     data = {
         "format": MANIFEST_FORMAT,
         "created": created.isoformat(),
-        "patient": {"name": patient.display_name,
-                    "date_of_birth": patient.date_of_birth.isoformat() if patient.date_of_birth else None},
+        "patient": {
+            "name": patient.display_name,
+            "date_of_birth": patient.date_of_birth.isoformat() if patient.date_of_birth else None,
+        },
         "center": packet.center_name,
-        "summary": {"path": SUMMARY_NAME, "size": len(summary_pdf),
-                    "sha256": hashlib.sha256(summary_pdf).hexdigest()},
+        "summary": {
+            "path": SUMMARY_NAME,
+            "size": len(summary_pdf),
+            "sha256": hashlib.sha256(summary_pdf).hexdigest(),
+        },
         "files": [
-            {"path": p.arcname, "name": p.document.display_name, "checklist_item": item_titles[p.document.item_id],
-             "type": p.document.mimetype, "size": p.document.size, "sha256": p.document.sha256,
-             "uploaded": p.document.uploaded_at.isoformat()}
+            {
+                "path": p.arcname,
+                "name": p.document.display_name,
+                "checklist_item": item_titles[p.document.item_id],
+                "type": p.document.mimetype,
+                "size": p.document.size,
+                "sha256": p.document.sha256,
+                "uploaded": p.document.uploaded_at.isoformat(),
+            }
             for p in planned
         ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def packet_zip(store: FileStore, planned: Sequence[PlannedFile], *, summary_pdf: bytes,
-               index_html: bytes, manifest_json: bytes) -> tuple[Iterator[bytes], int]:
+def packet_zip(
+    store: FileStore,
+    planned: Sequence[PlannedFile],
+    *,
+    summary_pdf: bytes,
+    index_html: bytes,
+    manifest_json: bytes,
+) -> tuple[Iterator[bytes], int]:
     """The ZIP stream and its exact length (stored members, so it is known)."""
     members = [
         ZipMember(INDEX_NAME, size=len(index_html), data=index_html),
@@ -104,7 +131,13 @@ def packet_zip(store: FileStore, planned: Sequence[PlannedFile], *, summary_pdf:
     ]
     for plan in planned:
         key = plan.document.storage_key
-        members.append(ZipMember(plan.arcname, size=plan.document.size,
-                                 opener=lambda key=key: store.open(key),
-                                 modified=plan.document.uploaded_at, sha256=plan.document.sha256))
+        members.append(
+            ZipMember(
+                plan.arcname,
+                size=plan.document.size,
+                opener=lambda key=key: store.open(key),
+                modified=plan.document.uploaded_at,
+                sha256=plan.document.sha256,
+            )
+        )
     return stream_zip(members)

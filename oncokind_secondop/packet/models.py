@@ -5,6 +5,7 @@ items, the slide/block ledger, record requests (one per facility), stored
 documents (attached to an item) and its timeline. Every table carries
 ``patient_id`` so every query is scoped by patient directly, children too.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -40,10 +41,13 @@ class Packet(Base, PatientOwned, Versioned):
 
 class ChecklistItem(Base, PatientOwned, Versioned):
     __tablename__ = "secondop_packet_item"
-    __table_args__ = (UniqueConstraint("packet_id", "key", name="uq_secondop_packet_item_packet_key"),)
+    __table_args__ = (
+        UniqueConstraint("packet_id", "key", name="uq_secondop_packet_item_packet_key"),
+    )
 
     packet_id: Mapped[int] = mapped_column(
-        ForeignKey("secondop_packet.id", ondelete="CASCADE"), index=True, nullable=False)
+        ForeignKey("secondop_packet.id", ondelete="CASCADE"), index=True, nullable=False
+    )
     key: Mapped[str] = mapped_column(String(40), nullable=False)
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="not_started")
@@ -52,7 +56,8 @@ class ChecklistItem(Base, PatientOwned, Versioned):
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
     documents: Mapped[list[Document]] = relationship(
-        back_populates="item", order_by="Document.id", passive_deletes=True)
+        back_populates="item", order_by="Document.id", passive_deletes=True
+    )
 
 
 class SlideRecord(Base, PatientOwned):
@@ -61,7 +66,8 @@ class SlideRecord(Base, PatientOwned):
     __tablename__ = "secondop_packet_slide"
 
     packet_id: Mapped[int] = mapped_column(
-        ForeignKey("secondop_packet.id", ondelete="CASCADE"), index=True, nullable=False)
+        ForeignKey("secondop_packet.id", ondelete="CASCADE"), index=True, nullable=False
+    )
     lab: Mapped[str] = mapped_column(String(200), nullable=False)
     accession_number: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     specimen_ids: Mapped[str] = mapped_column(String(300), nullable=False, default="")
@@ -76,7 +82,8 @@ class Facility(Base, PatientOwned, Versioned):
     __tablename__ = "secondop_packet_facility"
 
     packet_id: Mapped[int] = mapped_column(
-        ForeignKey("secondop_packet.id", ondelete="CASCADE"), index=True, nullable=False)
+        ForeignKey("secondop_packet.id", ondelete="CASCADE"), index=True, nullable=False
+    )
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     department: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     address: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -103,16 +110,20 @@ class Document(Base, PatientOwned):
     __tablename__ = "secondop_packet_document"
 
     packet_id: Mapped[int] = mapped_column(
-        ForeignKey("secondop_packet.id", ondelete="CASCADE"), index=True, nullable=False)
+        ForeignKey("secondop_packet.id", ondelete="CASCADE"), index=True, nullable=False
+    )
     item_id: Mapped[int] = mapped_column(
-        ForeignKey("secondop_packet_item.id", ondelete="CASCADE"), index=True, nullable=False)
+        ForeignKey("secondop_packet_item.id", ondelete="CASCADE"), index=True, nullable=False
+    )
     display_name: Mapped[str] = mapped_column(String(255), nullable=False)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     mimetype: Mapped[str] = mapped_column(String(100), nullable=False)
     size: Mapped[int] = mapped_column(BigInteger, nullable=False)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     storage_key: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    uploaded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, nullable=False
+    )
 
     item: Mapped[ChecklistItem] = relationship(back_populates="documents")
 
@@ -121,7 +132,8 @@ class TimelineEvent(Base, PatientOwned, Versioned):
     __tablename__ = "secondop_packet_event"
 
     packet_id: Mapped[int] = mapped_column(
-        ForeignKey("secondop_packet.id", ondelete="CASCADE"), index=True, nullable=False)
+        ForeignKey("secondop_packet.id", ondelete="CASCADE"), index=True, nullable=False
+    )
     event_date: Mapped[date] = mapped_column(Date, nullable=False)
     #: "day", "month" or "year": how much of event_date the patient knows.
     precision: Mapped[str] = mapped_column(String(5), nullable=False, default="day")

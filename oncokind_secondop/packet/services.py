@@ -1,6 +1,7 @@
 """Packet logic that is not about HTTP: creating a packet with its checklist,
 progress and gaps, the records-request clock, and scoped look-ups of a
 packet's children."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -19,7 +20,13 @@ from .models import ChecklistItem, Document, Facility, Packet, SlideRecord, Time
 
 T = TypeVar("T")
 
-CHILD_MODELS: tuple[type[Any], ...] = (Document, TimelineEvent, Facility, SlideRecord, ChecklistItem)
+CHILD_MODELS: tuple[type[Any], ...] = (
+    Document,
+    TimelineEvent,
+    Facility,
+    SlideRecord,
+    ChecklistItem,
+)
 
 
 def patient_id() -> str:
@@ -32,12 +39,18 @@ def create_packet(values: dict[str, Any]) -> Packet:
     packet = records.add(patient_id(), Packet(**values))
     records.flush()
     for entry in CHECKLIST:
-        records.add(patient_id(), ChecklistItem(packet_id=packet.id, key=entry.key,
-                                                position=entry.order, status="not_started"))
+        records.add(
+            patient_id(),
+            ChecklistItem(
+                packet_id=packet.id, key=entry.key, position=entry.order, status="not_started"
+            ),
+        )
     return packet
 
 
-def child_or_404(model: type[T], object_id: int, packet: Packet, *, action: str, category: str) -> T:
+def child_or_404(
+    model: type[T], object_id: int, packet: Packet, *, action: str, category: str
+) -> T:
     """A record of this patient that also belongs to ``packet``; a child of
     another packet (even the same patient's) is a 404 like any stranger's."""
     record = get_or_404(model, object_id, action=action, category=category)
@@ -49,19 +62,27 @@ def child_or_404(model: type[T], object_id: int, packet: Packet, *, action: str,
 
 def packet_items(packet: Packet, *, with_documents: bool = False) -> list[ChecklistItem]:
     return current_secondop.records.list(
-        ChecklistItem, packet.patient_id, where={"packet_id": packet.id},
-        order_by=("position",), load=("documents",) if with_documents else ())
+        ChecklistItem,
+        packet.patient_id,
+        where={"packet_id": packet.id},
+        order_by=("position",),
+        load=("documents",) if with_documents else (),
+    )
 
 
 def packet_events(packet: Packet) -> list[TimelineEvent]:
     return current_secondop.records.list(
-        TimelineEvent, packet.patient_id, where={"packet_id": packet.id},
-        order_by=("event_date", "id"))
+        TimelineEvent,
+        packet.patient_id,
+        where={"packet_id": packet.id},
+        order_by=("event_date", "id"),
+    )
 
 
 def packet_documents(packet: Packet) -> list[Document]:
     return current_secondop.records.list(
-        Document, packet.patient_id, where={"packet_id": packet.id}, order_by=("item_id", "id"))
+        Document, packet.patient_id, where={"packet_id": packet.id}, order_by=("item_id", "id")
+    )
 
 
 def entry_for(item: ChecklistItem) -> ChecklistEntry:
@@ -90,7 +111,9 @@ class Gap:
 
 def gaps(items: Sequence[ChecklistItem]) -> list[Gap]:
     """Items not yet ready, in checklist order, each with why it matters."""
-    return [Gap(i, BY_KEY[i.key]) for i in items if i.status not in READY_STATUSES and i.key in BY_KEY]
+    return [
+        Gap(i, BY_KEY[i.key]) for i in items if i.status not in READY_STATUSES and i.key in BY_KEY
+    ]
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Helpers for the packet tests: create a packet through the pages, look up
 ids, upload sample files (made in code with pypdf and pydicom)."""
+
 from __future__ import annotations
 
 import io
@@ -24,9 +25,14 @@ class PacketHelper:
         self.client = client
 
     def create(self, center: str = "City Cancer Center", **extra: str) -> int:
-        data = {"center_name": center, "consult_questions": "Is surgery the best first step?",
-                "proposed_plan": "Surgery, then chemotherapy", "plan_goal": "To remove the cancer",
-                "version": "0", **extra}
+        data = {
+            "center_name": center,
+            "consult_questions": "Is surgery the best first step?",
+            "proposed_plan": "Surgery, then chemotherapy",
+            "plan_goal": "To remove the cancer",
+            "version": "0",
+            **extra,
+        }
         response = self.client.post(f"{BASE}/new", data=data)
         assert response.status_code == 302, response.get_data(as_text=True)
         return int(response.location.rstrip("/").rsplit("/", 1)[-1])
@@ -38,8 +44,10 @@ class PacketHelper:
 
     def set_status(self, packet_id: int, key: str, status: str, **extra: str) -> None:
         item = self.get(ChecklistItem, self.item_id(packet_id, key))
-        response = self.client.post(f"{BASE}/{packet_id}/items/{item.id}",
-                                    data={"status": status, "version": str(item.version), **extra})
+        response = self.client.post(
+            f"{BASE}/{packet_id}/items/{item.id}",
+            data={"status": status, "version": str(item.version), **extra},
+        )
         assert response.status_code == 302, response.get_data(as_text=True)
 
     def get(self, model: type[Any], object_id: int) -> Any:
@@ -56,28 +64,56 @@ class PacketHelper:
             session.expunge_all()
             return rows
 
-    def add_event(self, packet_id: int, title: str, year: int, month: int | None = None,
-                  day: int | None = None, kind: str = "test") -> None:
-        response = self.client.post(f"{BASE}/{packet_id}/timeline", data={
-            "year": str(year), "month": str(month or ""), "day": str(day or ""), "kind": kind,
-            "title": title, "version": "0"})
+    def add_event(
+        self,
+        packet_id: int,
+        title: str,
+        year: int,
+        month: int | None = None,
+        day: int | None = None,
+        kind: str = "test",
+    ) -> None:
+        response = self.client.post(
+            f"{BASE}/{packet_id}/timeline",
+            data={
+                "year": str(year),
+                "month": str(month or ""),
+                "day": str(day or ""),
+                "kind": kind,
+                "title": title,
+                "version": "0",
+            },
+        )
         assert response.status_code == 302, response.get_data(as_text=True)
 
-    def upload(self, packet_id: int, key: str, files: list[tuple[bytes, str]],
-               **kwargs: Any) -> Any:
+    def upload(
+        self, packet_id: int, key: str, files: list[tuple[bytes, str]], **kwargs: Any
+    ) -> Any:
         item = self.item_id(packet_id, key)
         data = {"file": [(io.BytesIO(content), name) for content, name in files]}
-        return self.client.post(f"{BASE}/{packet_id}/items/{item}/upload", data=data,
-                                content_type="multipart/form-data", **kwargs)
+        return self.client.post(
+            f"{BASE}/{packet_id}/items/{item}/upload",
+            data=data,
+            content_type="multipart/form-data",
+            **kwargs,
+        )
 
     def seed_events(self, packet_id: int, count: int, patient_id: str = "p-maria") -> None:
         """Many timeline events at once (for query-count checks), straight to the store."""
         with self.app.app_context():
             records = current_secondop.records
             for n in range(count):
-                records.add(patient_id, TimelineEvent(
-                    packet_id=packet_id, event_date=date(2020, 1 + n % 12, 1 + n % 28), precision="day",
-                    kind="test", title=f"Event {n}", details="Blood test"))
+                records.add(
+                    patient_id,
+                    TimelineEvent(
+                        packet_id=packet_id,
+                        event_date=date(2020, 1 + n % 12, 1 + n % 28),
+                        precision="day",
+                        kind="test",
+                        title=f"Event {n}",
+                        details="Blood test",
+                    ),
+                )
             records.commit()
 
 

@@ -1,6 +1,7 @@
 """Access: every packet route is scoped by patient. Lee gets 404 on every one
 of Maria's URLs; Sam (Maria's caregiver) does everything for her; a child
 object under the wrong packet is a 404 too."""
+
 from __future__ import annotations
 
 import io
@@ -21,9 +22,18 @@ def _maria_world(packets, client, sample_pdf) -> dict[str, int]:
     packet_id = packets.create("City Cancer Center")
     packets.upload(packet_id, "pathology_reports", [(sample_pdf, "report.pdf")])
     packets.add_event(packet_id, "Biopsy", 2024, 3, 1)
-    client.post(f"{BASE}/{packet_id}/slides", data={"lab": "Valley Pathology", "material": "original"})
-    client.post(f"{BASE}/{packet_id}/requests/new", data={
-        "name": "General Hospital", "requested_items": ["pathology_reports"], "send_to_me": "y", "version": "0"})
+    client.post(
+        f"{BASE}/{packet_id}/slides", data={"lab": "Valley Pathology", "material": "original"}
+    )
+    client.post(
+        f"{BASE}/{packet_id}/requests/new",
+        data={
+            "name": "General Hospital",
+            "requested_items": ["pathology_reports"],
+            "send_to_me": "y",
+            "version": "0",
+        },
+    )
     return {
         "packet_id": packet_id,
         "item_id": packets.item_id(packet_id, "pathology_reports"),
@@ -40,8 +50,9 @@ def _packet_routes(app):
     return rules
 
 
-def test_every_packet_route_answers_404_to_another_patient(app, client, auth, packets, sample_pdf,
-                                                           audit_log, tmp_path):
+def test_every_packet_route_answers_404_to_another_patient(
+    app, client, auth, packets, sample_pdf, audit_log, tmp_path
+):
     auth.login("p-maria")
     ids = _maria_world(packets, client, sample_pdf)
     files_before = sorted(p.name for p in (tmp_path / "files").rglob("*") if p.is_file())
@@ -56,13 +67,29 @@ def test_every_packet_route_answers_404_to_another_patient(app, client, auth, pa
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             del audit_log[:]
             if rule.endpoint == "secondop.packet_upload":
-                response = client.post(url, data={"file": (io.BytesIO(sample_pdf), "x.pdf")},
-                                       content_type="multipart/form-data")
+                response = client.post(
+                    url,
+                    data={"file": (io.BytesIO(sample_pdf), "x.pdf")},
+                    content_type="multipart/form-data",
+                )
             else:
-                response = client.open(url, method=method, data={
-                    "center_name": "Hacked", "status": "received", "version": "1", "year": "2024",
-                    "title": "x", "kind": "test", "name": "x", "requested_items": ["pathology_reports"],
-                    "lab": "x", "received_on": "2026-01-01", "material": "recut"})
+                response = client.open(
+                    url,
+                    method=method,
+                    data={
+                        "center_name": "Hacked",
+                        "status": "received",
+                        "version": "1",
+                        "year": "2024",
+                        "title": "x",
+                        "kind": "test",
+                        "name": "x",
+                        "requested_items": ["pathology_reports"],
+                        "lab": "x",
+                        "received_on": "2026-01-01",
+                        "material": "recut",
+                    },
+                )
             assert response.status_code == 404, (method, rule.rule, response.status_code)
             assert b"Maria" not in response.data and b"City Cancer Center" not in response.data
             assert [e.outcome for e in audit_log] == ["not_found"], (method, rule.rule)
@@ -75,7 +102,10 @@ def test_every_packet_route_answers_404_to_another_patient(app, client, auth, pa
     html = client.get(f"{BASE}/{ids['packet_id']}").get_data(as_text=True)
     assert "City Cancer Center" in html and "Hacked" not in html
     assert sorted(p.name for p in (tmp_path / "files").rglob("*") if p.is_file()) == files_before
-    assert client.get(f"{BASE}/{ids['packet_id']}/documents/{ids['doc_id']}/download").data == sample_pdf
+    assert (
+        client.get(f"{BASE}/{ids['packet_id']}/documents/{ids['doc_id']}/download").data
+        == sample_pdf
+    )
 
 
 def test_lee_sees_only_his_own_packets(client, auth, packets):
@@ -102,17 +132,21 @@ def test_children_of_another_packet_of_the_same_patient_are_404(client, auth, pa
     auth.login("p-maria")
     ids = _maria_world(packets, client, sample_pdf)
     other = packets.create("University Hospital")
-    for url in (f"{BASE}/{other}/documents/{ids['doc_id']}/download",
-                f"{BASE}/{other}/documents/{ids['doc_id']}/delete",
-                f"{BASE}/{other}/items/{ids['item_id']}",
-                f"{BASE}/{other}/timeline/{ids['event_id']}",
-                f"{BASE}/{other}/requests/{ids['facility_id']}",
-                f"{BASE}/{other}/requests/{ids['facility_id']}/letter"):
+    for url in (
+        f"{BASE}/{other}/documents/{ids['doc_id']}/download",
+        f"{BASE}/{other}/documents/{ids['doc_id']}/delete",
+        f"{BASE}/{other}/items/{ids['item_id']}",
+        f"{BASE}/{other}/timeline/{ids['event_id']}",
+        f"{BASE}/{other}/requests/{ids['facility_id']}",
+        f"{BASE}/{other}/requests/{ids['facility_id']}/letter",
+    ):
         assert client.get(url).status_code == 404, url
-    for url in (f"{BASE}/{other}/slides/{ids['slide_id']}/delete",
-                f"{BASE}/{other}/timeline/{ids['event_id']}/delete",
-                f"{BASE}/{other}/documents/{ids['doc_id']}/delete",
-                f"{BASE}/{other}/requests/{ids['facility_id']}/delete"):
+    for url in (
+        f"{BASE}/{other}/slides/{ids['slide_id']}/delete",
+        f"{BASE}/{other}/timeline/{ids['event_id']}/delete",
+        f"{BASE}/{other}/documents/{ids['doc_id']}/delete",
+        f"{BASE}/{other}/requests/{ids['facility_id']}/delete",
+    ):
         assert client.post(url).status_code == 404, url
     assert len(packets.all(Document, packet_id=ids["packet_id"])) == 1
 
@@ -135,8 +169,14 @@ def test_done_when_flow(client, auth, packets, sample_pdf, sample_dicom_zip, aud
     packets.set_status(packet_id, "pathology_reports", "received")
     packets.set_status(packet_id, "imaging_files", "received")
     packets.set_status(packet_id, "operative_notes", "not_applicable")
-    assert packets.upload(packet_id, "pathology_reports", [(sample_pdf, "pathology.pdf")]).status_code == 303
-    assert packets.upload(packet_id, "imaging_files", [(sample_dicom_zip, "ct.zip")]).status_code == 303
+    assert (
+        packets.upload(packet_id, "pathology_reports", [(sample_pdf, "pathology.pdf")]).status_code
+        == 303
+    )
+    assert (
+        packets.upload(packet_id, "imaging_files", [(sample_dicom_zip, "ct.zip")]).status_code
+        == 303
+    )
     packets.add_event(packet_id, "Lump found", 2024, 1)
     packets.add_event(packet_id, "Biopsy", 2024, 2, 12)
     gaps = client.get(f"{BASE}/{packet_id}/gaps").get_data(as_text=True)
@@ -172,18 +212,29 @@ def test_csrf_is_required_on_every_form(tmp_path):
     page = client.get(f"{BASE}/new").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     assert client.post(f"{BASE}/new", data={"center_name": "X", "version": "0"}).status_code == 400
-    response = client.post(f"{BASE}/new", data={"center_name": "X", "version": "0", "csrf_token": token})
+    response = client.post(
+        f"{BASE}/new", data={"center_name": "X", "version": "0", "csrf_token": token}
+    )
     packet_id = int(response.location.rsplit("/", 1)[-1])
     event = {"year": "2024", "kind": "test", "title": "Scan", "version": "0"}
     assert client.post(f"{BASE}/{packet_id}/timeline", data=event).status_code == 400
     timeline = client.get(f"{BASE}/{packet_id}/timeline").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', timeline).group(1)
-    assert client.post(f"{BASE}/{packet_id}/timeline", data={**event, "csrf_token": token}).status_code == 302
+    assert (
+        client.post(f"{BASE}/{packet_id}/timeline", data={**event, "csrf_token": token}).status_code
+        == 302
+    )
     timeline = client.get(f"{BASE}/{packet_id}/timeline").get_data(as_text=True)
     # the repeated delete forms carry the token without duplicate ids
     assert timeline.count('id="csrf_token"') == 1
-    row_token = re.search(r'<input type="hidden" name="csrf_token" value="([^"]+)">', timeline).group(1)
-    event_id = re.search(r'/timeline/(\d+)/delete', timeline).group(1)
+    row_token = re.search(
+        r'<input type="hidden" name="csrf_token" value="([^"]+)">', timeline
+    ).group(1)
+    event_id = re.search(r"/timeline/(\d+)/delete", timeline).group(1)
     assert client.post(f"{BASE}/{packet_id}/timeline/{event_id}/delete").status_code == 400
-    assert client.post(f"{BASE}/{packet_id}/timeline/{event_id}/delete",
-                       data={"csrf_token": row_token}).status_code == 302
+    assert (
+        client.post(
+            f"{BASE}/{packet_id}/timeline/{event_id}/delete", data={"csrf_token": row_token}
+        ).status_code
+        == 302
+    )

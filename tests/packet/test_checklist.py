@@ -1,4 +1,5 @@
 """Checklist items: status, dates, notes; progress; the gaps view; the slide ledger."""
+
 from __future__ import annotations
 
 from oncokind_secondop.packet.models import ChecklistItem, SlideRecord
@@ -32,8 +33,18 @@ def test_one_ready_item_uses_the_singular(client, auth, packets):
 def test_gaps_name_what_is_missing_and_why(client, auth, packets, audit_log):
     auth.login("p-maria")
     packet_id = packets.create()
-    for key in ("pathology_reports", "imaging_reports", "imaging_files", "operative_notes", "clinic_notes",
-                "tumor_biomarkers", "germline_results", "medications_allergies", "referring_doctor", "timeline"):
+    for key in (
+        "pathology_reports",
+        "imaging_reports",
+        "imaging_files",
+        "operative_notes",
+        "clinic_notes",
+        "tumor_biomarkers",
+        "germline_results",
+        "medications_allergies",
+        "referring_doctor",
+        "timeline",
+    ):
         packets.set_status(packet_id, key, "received")
     del audit_log[:]
     html = client.get(f"{BASE}/{packet_id}/gaps").get_data(as_text=True)
@@ -60,8 +71,13 @@ def test_item_saves_dates_and_notes(client, auth, packets, audit_log):
     packet_id = packets.create()
     item_id = packets.item_id(packet_id, "imaging_files")
     assert client.get(f"{BASE}/{packet_id}/items/{item_id}").status_code == 200
-    packets.set_status(packet_id, "imaging_files", "requested", requested_on="2026-09-01",
-                       notes="Called radiology, disc is on its way")
+    packets.set_status(
+        packet_id,
+        "imaging_files",
+        "requested",
+        requested_on="2026-09-01",
+        notes="Called radiology, disc is on its way",
+    )
     item = packets.get(ChecklistItem, item_id)
     assert item.status == "requested" and str(item.requested_on) == "2026-09-01"
     assert item.notes == "Called radiology, disc is on its way" and item.version == 2
@@ -72,13 +88,22 @@ def test_item_errors_keep_input(client, auth, packets):
     auth.login("p-maria")
     packet_id = packets.create()
     item_id = packets.item_id(packet_id, "clinic_notes")
-    response = client.post(f"{BASE}/{packet_id}/items/{item_id}", data={
-        "status": "received", "requested_on": "2026-09-10", "received_on": "2026-09-01",
-        "notes": "Dr Park's notes", "version": "1"})
+    response = client.post(
+        f"{BASE}/{packet_id}/items/{item_id}",
+        data={
+            "status": "received",
+            "requested_on": "2026-09-10",
+            "received_on": "2026-09-01",
+            "notes": "Dr Park's notes",
+            "version": "1",
+        },
+    )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "cannot be before the date you asked" in html and "Dr Park&#39;s notes" in html
-    response = client.post(f"{BASE}/{packet_id}/items/{item_id}", data={"status": "lost", "version": "1"})
+    response = client.post(
+        f"{BASE}/{packet_id}/items/{item_id}", data={"status": "lost", "version": "1"}
+    )
     assert response.status_code == 400
 
 
@@ -87,16 +112,20 @@ def test_stale_item_save_answers_409_and_shows_both(client, auth, packets, audit
     packet_id = packets.create()
     item_id = packets.item_id(packet_id, "clinic_notes")
     packets.set_status(packet_id, "clinic_notes", "requested", notes="Asked the front desk")
-    response = client.post(f"{BASE}/{packet_id}/items/{item_id}", data={
-        "status": "received", "notes": "Got them by mail", "version": "1"})
+    response = client.post(
+        f"{BASE}/{packet_id}/items/{item_id}",
+        data={"status": "received", "notes": "Got them by mail", "version": "1"},
+    )
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "Asked the front desk" in html and "Got them by mail" in html
     assert audit_log[-1].outcome == "conflict"
     assert packets.get(ChecklistItem, item_id).status == "requested"
     # saving again with the version shown is a deliberate overwrite
-    response = client.post(f"{BASE}/{packet_id}/items/{item_id}", data={
-        "status": "received", "notes": "Got them by mail", "version": "2"})
+    response = client.post(
+        f"{BASE}/{packet_id}/items/{item_id}",
+        data={"status": "received", "notes": "Got them by mail", "version": "2"},
+    )
     assert response.status_code == 302
 
 
@@ -104,14 +133,24 @@ def test_slide_ledger_add_and_remove(client, auth, packets, audit_log):
     auth.login("p-maria")
     packet_id = packets.create()
     item_id = packets.item_id(packet_id, "slides_blocks")
-    response = client.post(f"{BASE}/{packet_id}/slides", data={
-        "lab": "Valley Pathology", "accession_number": "S24-1234", "specimen_ids": "A1, A2",
-        "count": "2", "material": "recut", "location": "At the lab"})
+    response = client.post(
+        f"{BASE}/{packet_id}/slides",
+        data={
+            "lab": "Valley Pathology",
+            "accession_number": "S24-1234",
+            "specimen_ids": "A1, A2",
+            "count": "2",
+            "material": "recut",
+            "location": "At the lab",
+        },
+    )
     assert response.status_code == 302 and response.location.endswith(f"/items/{item_id}#slides")
     html = client.get(f"{BASE}/{packet_id}/items/{item_id}").get_data(as_text=True)
     assert "Valley Pathology" in html and "S24-1234" in html and "Recut" in html
     slide = packets.all(SlideRecord, packet_id=packet_id)[0]
-    response = client.post(f"{BASE}/{packet_id}/slides", data={"lab": "", "count": "0", "accession_number": "X9"})
+    response = client.post(
+        f"{BASE}/{packet_id}/slides", data={"lab": "", "count": "0", "accession_number": "X9"}
+    )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "Please enter the lab or hospital." in html and 'value="X9"' in html

@@ -1,5 +1,6 @@
 """Uploads attached to checklist items, downloads through the document's own
 route (verified first), deletes (row first, then bytes)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,7 +27,9 @@ def _stored_files(tmp_path: Path) -> list[Path]:
 def test_upload_pdf_and_dicom_zip(client, auth, packets, sample_pdf, sample_dicom_zip, audit_log):
     auth.login("p-maria")
     packet_id = packets.create()
-    response = packets.upload(packet_id, "pathology_reports", [(sample_pdf, "Informe de patología.pdf")])
+    response = packets.upload(
+        packet_id, "pathology_reports", [(sample_pdf, "Informe de patología.pdf")]
+    )
     assert response.status_code == 303
     response = packets.upload(packet_id, "imaging_files", [(sample_dicom_zip, "CT chest 2024.zip")])
     assert response.status_code == 303
@@ -34,8 +37,11 @@ def test_upload_pdf_and_dicom_zip(client, auth, packets, sample_pdf, sample_dico
     docs = packets.all(Document, packet_id=packet_id)
     assert [(d.display_name, d.kind, d.mimetype) for d in docs] == [
         ("Informe de patología.pdf", "pdf", "application/pdf"),
-        ("CT chest 2024.zip", "dicom-zip", "application/zip")]
-    assert docs[0].sha256 == hashlib.sha256(sample_pdf).hexdigest() and docs[0].size == len(sample_pdf)
+        ("CT chest 2024.zip", "dicom-zip", "application/zip"),
+    ]
+    assert docs[0].sha256 == hashlib.sha256(sample_pdf).hexdigest() and docs[0].size == len(
+        sample_pdf
+    )
     assert docs[0].patient_id == "p-maria"
     item_id = packets.item_id(packet_id, "pathology_reports")
     html = client.get(f"{BASE}/{packet_id}/items/{item_id}").get_data(as_text=True)
@@ -46,7 +52,9 @@ def test_upload_pdf_and_dicom_zip(client, auth, packets, sample_pdf, sample_dico
 def test_upload_several_files_at_once(client, auth, packets, sample_pdf):
     auth.login("p-maria")
     packet_id = packets.create()
-    response = packets.upload(packet_id, "clinic_notes", [(sample_pdf, "a.pdf"), (sample_pdf, "b.pdf")])
+    response = packets.upload(
+        packet_id, "clinic_notes", [(sample_pdf, "a.pdf"), (sample_pdf, "b.pdf")]
+    )
     assert response.status_code == 303
     assert len(packets.all(Document, packet_id=packet_id)) == 2
 
@@ -54,7 +62,9 @@ def test_upload_several_files_at_once(client, auth, packets, sample_pdf):
 def test_upload_refused_by_content_stores_nothing(client, auth, packets, tmp_path, audit_log):
     auth.login("p-maria")
     packet_id = packets.create()
-    response = packets.upload(packet_id, "clinic_notes", [(b"MZ\x90\x00 not really a pdf" * 40, "notes.pdf")])
+    response = packets.upload(
+        packet_id, "clinic_notes", [(b"MZ\x90\x00 not really a pdf" * 40, "notes.pdf")]
+    )
     assert response.status_code == 415
     html = response.get_data(as_text=True)
     assert "The file was not added" in html
@@ -75,8 +85,9 @@ def test_upload_too_large_answers_413(tmp_path, sample_pdf):
     assert helper.all(Document) == [] and _stored_files(tmp_path) == []
 
 
-def test_database_failure_discards_the_stored_files(client, auth, packets, app, tmp_path, sample_pdf,
-                                                    monkeypatch):
+def test_database_failure_discards_the_stored_files(
+    client, auth, packets, app, tmp_path, sample_pdf, monkeypatch
+):
     auth.login("p-maria")
     packet_id = packets.create()
     with app.app_context():
@@ -101,13 +112,16 @@ def test_upload_checks_csrf_itself(tmp_path, sample_pdf):
     client.get("/test-login/p-maria")
     page = client.get(f"{BASE}/new").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-    response = client.post(f"{BASE}/new", data={"center_name": "X", "version": "0", "csrf_token": token})
+    response = client.post(
+        f"{BASE}/new", data={"center_name": "X", "version": "0", "csrf_token": token}
+    )
     packet_id = int(response.location.rsplit("/", 1)[-1])
     helper = PacketHelper(app, client)
     assert helper.upload(packet_id, "clinic_notes", [(sample_pdf, "a.pdf")]).status_code == 400
     assert helper.all(Document) == [] and _stored_files(tmp_path) == []
-    response = helper.upload(packet_id, "clinic_notes", [(sample_pdf, "a.pdf")],
-                             headers={"X-CSRFToken": token})
+    response = helper.upload(
+        packet_id, "clinic_notes", [(sample_pdf, "a.pdf")], headers={"X-CSRFToken": token}
+    )
     assert response.status_code == 303
     assert len(helper.all(Document)) == 1
 
@@ -121,18 +135,25 @@ def test_download_is_verified_attachment(client, auth, packets, sample_pdf, audi
     assert response.status_code == 200
     assert response.data == sample_pdf
     assert response.mimetype == "application/pdf"
-    assert "filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1%82.pdf" in response.headers["Content-Disposition"]
+    assert (
+        "filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1%82.pdf"
+        in response.headers["Content-Disposition"]
+    )
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
     assert "sandbox" in response.headers["Content-Security-Policy"]
     assert (audit_log[-1].action, audit_log[-1].outcome, audit_log[-1].object_id) == (
-        "download", "success", str(doc.id))
+        "download",
+        "success",
+        str(doc.id),
+    )
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "missing"])
-def test_corrupted_file_is_reported_never_served(client, auth, packets, sample_pdf, tmp_path, audit_log,
-                                                 damage):
+def test_corrupted_file_is_reported_never_served(
+    client, auth, packets, sample_pdf, tmp_path, audit_log, damage
+):
     auth.login("p-maria")
     packet_id = packets.create()
     packets.upload(packet_id, "pathology_reports", [(sample_pdf, "report.pdf")])
@@ -168,7 +189,9 @@ def test_delete_document_row_then_bytes(client, auth, packets, sample_pdf, tmp_p
     assert (audit_log[-1].action, audit_log[-1].object_id) == ("delete", str(doc.id))
 
 
-def test_failed_delete_commit_keeps_the_bytes(client, auth, packets, sample_pdf, tmp_path, app, monkeypatch):
+def test_failed_delete_commit_keeps_the_bytes(
+    client, auth, packets, sample_pdf, tmp_path, app, monkeypatch
+):
     auth.login("p-maria")
     packet_id = packets.create()
     packets.upload(packet_id, "clinic_notes", [(sample_pdf, "notes.pdf")])

@@ -1,4 +1,5 @@
 """The packet's Alembic revision builds exactly the packet models' tables."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
@@ -20,14 +21,18 @@ def test_packet_revision_matches_the_models(app) -> None:
         upgrade(engine, "0020_packet")
         with engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"include_object": _packet_tables, "compare_type": True})
+                connection, opts={"include_object": _packet_tables, "compare_type": True}
+            )
             assert compare_metadata(context, Base.metadata) == []
         downgrade(engine, "0001_base")
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"include_object": _packet_tables})
+            context = MigrationContext.configure(
+                connection, opts={"include_object": _packet_tables}
+            )
             diff = compare_metadata(context, Base.metadata)
         assert {d[1].name for d in diff if d[0] == "add_table"} == {
-            t for t in Base.metadata.tables if t.startswith("secondop_packet")}
+            t for t in Base.metadata.tables if t.startswith("secondop_packet")
+        }
         downgrade(engine, "base")
         Base.metadata.drop_all(engine)
         Base.metadata.create_all(engine)

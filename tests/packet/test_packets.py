@@ -1,4 +1,5 @@
 """Packets: create, list, edit (with a stale save), delete; the hub card."""
+
 from __future__ import annotations
 
 from oncokind_secondop.packet.checklist import CHECKLIST
@@ -41,25 +42,43 @@ def test_one_packet_per_center(client, auth, packets):
     assert "City Cancer Center" in html and "University Hospital" in html
 
 
-def test_form_errors_keep_what_was_typed(client, auth):
+def test_form_errors_keep_what_was_typed(client, auth, audit_log):
     auth.login("p-maria")
-    response = client.post(f"{BASE}/new", data={"center_name": "  ", "consult_questions": "Do I need radiation?",
-                                                "referring_npi": "12ab", "version": "0"})
+    response = client.post(
+        f"{BASE}/new",
+        data={
+            "center_name": "  ",
+            "consult_questions": "Do I need radiation?",
+            "referring_npi": "12ab",
+            "version": "0",
+        },
+    )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "Please enter the name of the center or doctor." in html
     assert "An NPI number has 10 digits." in html
     assert "Do I need radiation?" in html and 'value="12ab"' in html
     assert 'href="#center_name"' in html  # errors link to their fields
+    assert [(e.action, e.outcome) for e in audit_log] == [("add", "invalid")]
 
 
-def test_edit_saves_and_a_stale_save_answers_409_with_both_versions(client, auth, packets, audit_log):
+def test_edit_saves_and_a_stale_save_answers_409_with_both_versions(
+    client, auth, packets, audit_log
+):
     auth.login("p-maria")
     packet_id = packets.create()
-    form = {"center_name": "City Cancer Center", "consult_questions": "Is surgery needed?", "version": "1"}
+    form = {
+        "center_name": "City Cancer Center",
+        "consult_questions": "Is surgery needed?",
+        "version": "1",
+    }
     assert client.post(f"{BASE}/{packet_id}/edit", data=form).status_code == 302
     assert packets.get(Packet, packet_id).version == 2
-    stale = {"center_name": "City Cancer Center", "consult_questions": "My newer question", "version": "1"}
+    stale = {
+        "center_name": "City Cancer Center",
+        "consult_questions": "My newer question",
+        "version": "1",
+    }
     response = client.post(f"{BASE}/{packet_id}/edit", data=stale)
     assert response.status_code == 409
     html = response.get_data(as_text=True)
@@ -73,12 +92,18 @@ def test_edit_saves_and_a_stale_save_answers_409_with_both_versions(client, auth
 def test_delete_packet_removes_rows_then_files(client, auth, packets, sample_pdf, app, tmp_path):
     auth.login("p-maria")
     packet_id = packets.create()
-    assert packets.upload(packet_id, "pathology_reports", [(sample_pdf, "path.pdf")]).status_code == 303
+    assert (
+        packets.upload(packet_id, "pathology_reports", [(sample_pdf, "path.pdf")]).status_code
+        == 303
+    )
     packets.add_event(packet_id, "Biopsy", 2024, 5, 2)
     keys = [d.storage_key for d in packets.all(Document, packet_id=packet_id)]
     assert client.get(f"{BASE}/{packet_id}/delete").status_code == 200
     response = client.post(f"{BASE}/{packet_id}/delete")
     assert response.status_code == 302
-    assert packets.all(Packet, id=packet_id) == [] and packets.all(ChecklistItem, packet_id=packet_id) == []
+    assert (
+        packets.all(Packet, id=packet_id) == []
+        and packets.all(ChecklistItem, packet_id=packet_id) == []
+    )
     assert not any((tmp_path / "files" / "objects" / k[:2] / k).exists() for k in keys)
     assert client.get(f"{BASE}/{packet_id}").status_code == 404

@@ -1,5 +1,6 @@
 """The packet pages use a fixed number of SQL queries, however long the
 timeline is (eager loading, no N+1)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -46,7 +47,9 @@ def test_query_count_does_not_grow_with_the_timeline(app, client, auth, packets,
     large = packets.create("Large")
     for packet_id in (small, large):
         for key in ("pathology_reports", "clinic_notes", "imaging_files"):
-            packets.upload(packet_id, key, [(sample_pdf, f"{key}.pdf"), (sample_pdf, f"{key}-2.pdf")])
+            packets.upload(
+                packet_id, key, [(sample_pdf, f"{key}.pdf"), (sample_pdf, f"{key}-2.pdf")]
+            )
     packets.seed_events(small, 10)
     packets.seed_events(large, 200)
     few, many = _counts(app, client, small), _counts(app, client, large)

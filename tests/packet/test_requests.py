@@ -1,4 +1,5 @@
 """Records requests: the prefilled letter, its PDF, the 30-day clock, received."""
+
 from __future__ import annotations
 
 import io
@@ -13,9 +14,14 @@ from .conftest import BASE
 
 
 def _new_request(client, packet_id, **extra):
-    data = {"name": "General Hospital", "department": "Health Information Management",
-            "requested_items": ["pathology_reports", "imaging_files", "slides_blocks"],
-            "send_to_me": "y", "version": "0", **extra}
+    data = {
+        "name": "General Hospital",
+        "department": "Health Information Management",
+        "requested_items": ["pathology_reports", "imaging_files", "slides_blocks"],
+        "send_to_me": "y",
+        "version": "0",
+        **extra,
+    }
     response = client.post(f"{BASE}/{packet_id}/requests/new", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
@@ -26,7 +32,9 @@ def test_new_request_ticks_what_is_missing_and_sends_to_me_by_default(client, au
     packet_id = packets.create()
     packets.set_status(packet_id, "pathology_reports", "received")
     html = client.get(f"{BASE}/{packet_id}/requests/new").get_data(as_text=True)
-    boxes = dict((value, tag) for tag, value in re.findall(r'(<input[^>]*value="([a-z_]+)"[^>]*>)', html))
+    boxes = dict(
+        (value, tag) for tag, value in re.findall(r'(<input[^>]*value="([a-z_]+)"[^>]*>)', html)
+    )
     assert "checked" not in boxes["pathology_reports"]
     assert "checked" in boxes["imaging_files"] and "checked" in boxes["slides_blocks"]
     assert 'checked id="send_to_me"' in html and 'checked id="send_to_center"' not in html
@@ -69,8 +77,13 @@ def test_clock_counts_down_then_shows_overdue(app, client, auth, packets):
     html = client.get(f"{BASE}/{packet_id}/requests").get_data(as_text=True)
     assert "20 days left." in html
     facility = packets.all(Facility, packet_id=packet_id)[0]
-    edit = {"name": facility.name, "requested_items": ["pathology_reports"], "send_to_me": "y",
-            "requested_on": (date.today() - timedelta(days=31)).isoformat(), "version": "1"}
+    edit = {
+        "name": facility.name,
+        "requested_items": ["pathology_reports"],
+        "send_to_me": "y",
+        "requested_on": (date.today() - timedelta(days=31)).isoformat(),
+        "version": "1",
+    }
     assert client.post(f"{BASE}/{packet_id}/requests/{facility.id}", data=edit).status_code == 302
     html = client.get(f"{BASE}/{packet_id}/requests").get_data(as_text=True)
     assert "Overdue by 1 day." in html
@@ -97,7 +110,9 @@ def test_mark_received(client, auth, packets, audit_log):
     packet_id = packets.create()
     _new_request(client, packet_id, requested_on="2026-01-05")
     facility = packets.all(Facility, packet_id=packet_id)[0]
-    response = client.post(f"{BASE}/{packet_id}/requests/{facility.id}/received", data={"received_on": "2026-01-20"})
+    response = client.post(
+        f"{BASE}/{packet_id}/requests/{facility.id}/received", data={"received_on": "2026-01-20"}
+    )
     assert response.status_code == 302
     assert str(packets.get(Facility, facility.id).received_on) == "2026-01-20"
     assert audit_log[-1].action == "change" and audit_log[-1].category == "packet_request"
@@ -108,8 +123,9 @@ def test_mark_received(client, auth, packets, audit_log):
 def test_request_needs_a_name_and_something_to_ask_for(client, auth, packets):
     auth.login("p-maria")
     packet_id = packets.create()
-    response = client.post(f"{BASE}/{packet_id}/requests/new", data={
-        "name": "", "fax": "555-0100", "version": "0"})
+    response = client.post(
+        f"{BASE}/{packet_id}/requests/new", data={"name": "", "fax": "555-0100", "version": "0"}
+    )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "Please enter the name of the place." in html
@@ -121,7 +137,12 @@ def test_stale_request_edit_answers_409(client, auth, packets):
     packet_id = packets.create()
     _new_request(client, packet_id)
     facility = packets.all(Facility, packet_id=packet_id)[0]
-    edit = {"name": "General Hospital East", "requested_items": ["pathology_reports"], "send_to_me": "y", "version": "1"}
+    edit = {
+        "name": "General Hospital East",
+        "requested_items": ["pathology_reports"],
+        "send_to_me": "y",
+        "version": "1",
+    }
     assert client.post(f"{BASE}/{packet_id}/requests/{facility.id}", data=edit).status_code == 302
     edit["name"] = "General Hospital West"
     response = client.post(f"{BASE}/{packet_id}/requests/{facility.id}", data=edit)
