@@ -43,7 +43,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,7 +184,7 @@ class Server:
                 break
             except OSError:
                 if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise SystemExit("the benchmark server did not start; see server.log")
+                    raise SystemExit("the benchmark server did not start") from None
                 time.sleep(0.1)
 
     def request(self, method: str, path: str, body: object = None,
@@ -316,42 +316,50 @@ def human(size: int) -> str:
 
 
 def report(r: Results, size: int, runs: int, zip_tool: str) -> tuple[str, str]:
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     machine = (f"{platform.system()} {platform.release()}, {os.cpu_count()} CPUs, "
                f"Python {platform.python_version()}")
-    upload_ok = max(r.upload_rss) < TARGET_RSS_GROWTH
-    zip_ok = max(r.zip_rss) < TARGET_RSS_GROWTH
-    upload = f"""Command: `python3 bench/upload_zip.py --size {human(size).replace(' ', '').replace('iB', '')} --runs {runs} --write-docs` ({when}; {machine}).
+    size_arg = human(size).replace(" ", "").replace("iB", "")
+    command = f"python3 bench/upload_zip.py --size {size_arg} --runs {runs} --write-docs"
+    up_t, cp_t, cp_f = med(r.upload_s), med(r.cp_s), med(r.cp_fsync_s)
+    zip_t, zip0_t = med(r.zip_s), med(r.zip0_s)
+    up_mem = f"{med(r.upload_rss) / MiB:.1f} MiB (max {max(r.upload_rss) / MiB:.1f})"
+    zip_mem = f"{med(r.zip_rss) / MiB:.1f} MiB server (max {max(r.zip_rss) / MiB:.1f})"
+    start, up_peak, zip_peak = (r.startup_rss / MiB, max(r.upload_peaks) / MiB,
+                                max(r.zip_peaks) / MiB)
+    upload_ok = "met" if max(r.upload_rss) < TARGET_RSS_GROWTH else "NOT met"
+    zip_ok = "met" if max(r.zip_rss) < TARGET_RSS_GROWTH else "NOT met"
+    upload = f"""Command: `{command}` ({when}; {machine}).
 A {human(size)} DICOM file POSTed as multipart/form-data to a Flask app calling
 `receive_upload` with `LocalFileStore` (Werkzeug threaded server in a subprocess;
 the store writes a temp file, fsyncs and renames; pydicom confirms the type).
 Server memory: {r.memory_method}, growth over the RSS just before each request
 (after one small warm-up upload). Over the whole benchmark, the server's RSS went from
-{r.startup_rss / MiB:.1f} MiB after start-up to at most {max(r.upload_peaks) / MiB:.1f} MiB
-during an upload (+{(max(r.upload_peaks) - r.startup_rss) / MiB:.1f} MiB, warm-up imports included).
+{start:.1f} MiB after start-up to at most {up_peak:.1f} MiB during an upload
+(+{up_peak - start:.1f} MiB, warm-up imports of pydicom/pypdf/Pillow included).
 Median of {runs} runs.
 
 | | time (s) | ratio | server peak RSS growth |
 |---|---:|---:|---:|
-| upload through HTTP | {med(r.upload_s):.2f} | {med(r.upload_s) / med(r.cp_s):.2f}× cp | {med(r.upload_rss) / MiB:.1f} MiB (max {max(r.upload_rss) / MiB:.1f}) |
-| `cp` (baseline) | {med(r.cp_s):.2f} | 1.00 | – |
-| `cp` + fsync | {med(r.cp_fsync_s):.2f} | {med(r.cp_fsync_s) / med(r.cp_s):.2f}× cp | – |
+| upload through HTTP | {up_t:.2f} | {up_t / cp_t:.2f}× cp | {up_mem} |
+| `cp` (baseline) | {cp_t:.2f} | 1.00 | – |
+| `cp` + fsync | {cp_f:.2f} | {cp_f / cp_t:.2f}× cp | – |
 
-Target: under 64 MiB RSS growth — {"met" if upload_ok else "NOT met"}.
+Target: under 64 MiB RSS growth — {upload_ok}.
 """
     zipped = f"""Same command and server. 16 files totalling {human(size)} streamed by
 `stream_zip` (zipstream-ng, stored, Content-Length known: {r.zip_length:,} bytes, SHA-256
 of every file checked while streaming) plus a `manifest.json`; the client writes the
 download to disk. Baseline: `{zip_tool}` of the same files to disk. Server RSS at most
-{max(r.zip_peaks) / MiB:.1f} MiB during a download ({r.startup_rss / MiB:.1f} MiB after start-up).
+{zip_peak:.1f} MiB during a download ({start:.1f} MiB after start-up).
 Median of {runs} runs.
 
 | | time (s) | ratio | peak RSS growth |
 |---|---:|---:|---:|
-| ZIP download through HTTP | {med(r.zip_s):.2f} | {med(r.zip_s) / med(r.zip0_s):.2f}× zip -0 | {med(r.zip_rss) / MiB:.1f} MiB server (max {max(r.zip_rss) / MiB:.1f}) |
-| `zip -0` (baseline) | {med(r.zip0_s):.2f} | 1.00 | {med(r.zip0_rss) / MiB:.1f} MiB (whole process) |
+| ZIP download through HTTP | {zip_t:.2f} | {zip_t / zip0_t:.2f}× zip -0 | {zip_mem} |
+| `zip -0` (baseline) | {zip0_t:.2f} | 1.00 | {med(r.zip0_rss) / MiB:.1f} MiB (whole process) |
 
-Target: under 64 MiB RSS growth — {"met" if zip_ok else "NOT met"}.
+Target: under 64 MiB RSS growth — {zip_ok}.
 """
     return upload, zipped
 

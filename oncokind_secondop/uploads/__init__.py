@@ -9,12 +9,13 @@ Public API (the packet views use only these names)::
     open_verified(store, key, sha256, size) -> IO[bytes]   # or CorruptFile / FileNotFoundError
     iter_file(fh, chunk_size) -> Iterator[bytes]           # closes fh at the end
     send_stored(store, key, sha256, size, filename=..., mimetype=...) -> Response
+    upload_redirect(location) -> Response   # 303, or 204 + X-Secondop-Location for upload.js
     clean_display_name(raw, fallback) -> str
 """
 from .checks import MIMETYPES, ArchiveLimits, ContentRefused
 from .names import clean_display_name
 from .receive import AcceptedFile, ReceivedUpload, UploadRejected, receive_upload
-from .verify import CorruptFile, iter_file, open_verified, send_stored
+from .verify import CorruptFile, iter_file, open_verified, send_stored, upload_redirect
 
 __all__ = [
     "MIMETYPES",
@@ -29,4 +30,5 @@ __all__ = [
     "open_verified",
     "receive_upload",
     "send_stored",
+    "upload_redirect",
 ]

@@ -227,8 +227,8 @@ class _Receiver:
             raise _FormTooLarge
 
     def end_field(self) -> None:
-        assert self.text_name is not None
-        self.fields.add(self.text_name, self.text.decode("utf-8", "replace"))
+        if self.text_name:  # a part without a name (malformed header) is dropped
+            self.fields.add(self.text_name, self.text.decode("utf-8", "replace"))
         self.text_name = None
 
     # -- CSRF ----------------------------------------------------------------

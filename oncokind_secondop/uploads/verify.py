@@ -69,3 +69,19 @@ def send_stored(store: FileStore, key: str, expected_sha256: str, expected_size:
     fh = open_verified(store, key, expected_sha256, expected_size)
     return attachment_response(iter_file(fh), filename=filename, mimetype=mimetype,
                                size=expected_size)
+
+
+def upload_redirect(location: str) -> Response:
+    """Where to go after a successful upload: a 303 redirect for a plain form
+    post; for upload.js (``X-Requested-With: XMLHttpRequest``) a 204 naming
+    the page in ``X-Secondop-Location``, so the browser loads that page once
+    (a redirect would be followed inside the request and then loaded again,
+    logging two views)."""
+    from flask import redirect, request
+
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        response = Response(status=204)
+        response.headers["X-Secondop-Location"] = location
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return redirect(location, code=303)

@@ -34,7 +34,8 @@ def make_upload_app(tmp_path: Path, *, csrf: bool = False, config: dict[str, Any
             received = receive_upload(store or current_secondop.files, max_file_size=max_file_size,
                                       max_files=max_files)
         except UploadRejected as exc:
-            return jsonify(error=str(exc.message), fields=exc.fields.to_dict(flat=False)), exc.status
+            fields = exc.fields.to_dict(flat=False)
+            return jsonify(error=str(exc.message), fields=fields), exc.status
         return jsonify(
             fields=received.fields.to_dict(flat=False),
             files=[{"key": f.stored.key, "size": f.stored.size, "sha256": f.stored.sha256,

@@ -15,11 +15,14 @@ from .test_receive import post
 DCM = samples.dicom_bytes()
 
 
-def check(data: bytes, limits: ArchiveLimits = ArchiveLimits()) -> None:
+DEFAULT = ArchiveLimits()
+
+
+def check(data: bytes, limits: ArchiveLimits = DEFAULT) -> None:
     check_dicom_zip(io.BytesIO(data), "scans.zip", limits)
 
 
-def refused(data: bytes, limits: ArchiveLimits = ArchiveLimits()) -> str:
+def refused(data: bytes, limits: ArchiveLimits = DEFAULT) -> str:
     with pytest.raises(ContentRefused) as info:
         check(data, limits)
     return info.value.message
@@ -132,3 +135,24 @@ def test_zip_of_documents_is_refused_over_http(upload_client, assert_store_empty
 
 def test_unicode_entry_names_are_fine():
     check(samples.zip_bytes({"Маria/КТ/IM1": DCM, "患者/IM2": DCM}))
+
+
+def test_archive_limits_come_from_config(tmp_path, assert_store_empty):
+    from .conftest import make_upload_app
+
+    client = make_upload_app(tmp_path, config={"SECONDOP_ZIP_MAX_ENTRIES": 2}).test_client()
+    response = post(client, [("scans.zip", samples.dicom_zip(count=3))])
+    assert response.status_code == 415
+    assert "more than 2 files" in response.json["error"]
+    assert_store_empty()
+
+
+@pytest.mark.parametrize("key", ["SECONDOP_ZIP_MAX_ENTRIES", "SECONDOP_ZIP_MAX_TOTAL_BYTES",
+                                 "SECONDOP_ZIP_MAX_RATIO"])
+def test_archive_limit_settings_are_checked_at_start_up(tmp_path, key):
+    from oncokind_secondop.config import ConfigError
+
+    from ..fake_host import create_app
+
+    with pytest.raises(ConfigError, match=key):
+        create_app(tmp_path, {key: 0})

@@ -321,7 +321,8 @@ def test_non_ascii_and_rfc2231_filenames(upload_client):
            f"filename*=UTF-8''%D0%BF%D0%B0%D1%82%D0%BE%D0%BB%D0%BE%D0%B3%D0%B8%D1%8F.pdf\r\n\r\n"
            ).encode() + body + (
            f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-           f"filename=\"病理报告.pdf\"\r\n\r\n").encode() + body + f"\r\n--{boundary}--\r\n".encode()
+           f"filename=\"病理报告.pdf\"\r\n\r\n").encode() + body + (
+           f"\r\n--{boundary}--\r\n").encode()
     response = upload_client.post("/upload", data=raw,
                                   content_type=f"multipart/form-data; boundary={boundary}")
     assert [f["name"] for f in response.json["files"]] == ["патология.pdf", "病理报告.pdf"]

@@ -94,3 +94,17 @@ def test_send_stored_refuses_a_corrupt_file_before_any_byte(store):
     with app.test_request_context(), pytest.raises(CorruptFile):
         send_stored(store, stored.key, stored.sha256, stored.size, filename="a.pdf",
                     mimetype="application/pdf")
+
+
+def test_upload_redirect_plain_and_script():
+    from oncokind_secondop.uploads import upload_redirect
+
+    app = Flask(__name__)
+    with app.test_request_context("/x", method="POST"):
+        response = upload_redirect("/next")
+        assert response.status_code == 303 and response.location == "/next"
+    with app.test_request_context("/x", method="POST",
+                                  headers={"X-Requested-With": "XMLHttpRequest"}):
+        response = upload_redirect("/next")
+        assert response.status_code == 204
+        assert response.headers["X-Secondop-Location"] == "/next"

@@ -36,8 +36,11 @@
  * Behaviour:
  *  - The CSRF token is also sent as the X-CSRFToken header, so the server
  *    refuses a bad token before reading the body.
- *  - Success: the server redirects (303); the browser follows it inside the
- *    request and this module then opens the final URL.
+ *  - Success: the server answers with uploads.upload_redirect(url): a 303
+ *    for a plain post, or, for this module's request (it sends
+ *    X-Requested-With: XMLHttpRequest), a 204 with X-Secondop-Location,
+ *    which this module opens. A plain 303 works too (followed inside the
+ *    request, then opened: the page is fetched twice).
  *  - Error (4xx/5xx) with an HTML page: the element with the region's id in
  *    that page replaces the region here (the form comes back with the user's
  *    values and its error summary, which gets the focus); without a region,
@@ -180,6 +183,12 @@
     });
     xhr.addEventListener("load", function () {
       setBusy(false);
+      var named = xhr.getResponseHeader("X-Secondop-Location");
+      if (xhr.status >= 200 && xhr.status < 300 && named) {
+        parts.text.textContent = form.getAttribute("data-msg-done") || "";
+        window.location.assign(new URL(named, document.baseURI).href);
+        return;
+      }
       if (xhr.status >= 200 && xhr.status < 400) {
         var target = xhr.responseURL || "";
         var posted = new URL(form.action, document.baseURI).href;
