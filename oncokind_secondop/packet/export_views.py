@@ -24,7 +24,7 @@ EXPORT = "packet_export"
 def packet_export_pdf(packet_id: int) -> ResponseReturnValue:
     packet = get_or_404(Packet, packet_id, action="export", category=EXPORT)
     pdf = packet_summary.summary_pdf(packet_summary.load_contents(packet))
-    emit_audit("export", EXPORT, object_id=packet.id)
+    emit_audit("export", EXPORT, object_id=packet.id, recipient=packet.center_name)
     return attachment_response(
         pdf, filename=_("second-opinion-summary.pdf"), mimetype="application/pdf"
     )
@@ -66,7 +66,7 @@ def packet_export_zip(packet_id: int) -> ResponseReturnValue:
             created=created,
         ),
     )
-    emit_audit("export", EXPORT, object_id=packet.id)
+    emit_audit("export", EXPORT, object_id=packet.id, recipient=packet.center_name)
     return attachment_response(
         stream, filename=_("second-opinion-packet.zip"), mimetype="application/zip", size=length
     )

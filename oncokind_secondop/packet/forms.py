@@ -117,6 +117,26 @@ class PacketForm(VersionedForm):
         }
 
 
+class NewPacketForm(PacketForm):
+    """A new packet may start from another one of the same patient's packets."""
+
+    copy_from = SelectField(
+        _l("Copy details from another packet? (optional)"),
+        default="",
+        validators=[Optional()],
+        description=_l(
+            "Copies your timeline, your slide and block list and your doctor's details. "
+            "Files and checklist marks are not copied."
+        ),
+    )
+
+    def set_sources(self, packets: list[Any]) -> None:
+        self.copy_from.choices = _choices(
+            [("", _l("No, start with an empty packet"))]
+            + [(str(p.id), p.center_name) for p in packets]
+        )
+
+
 class ItemForm(VersionedForm):
     status = RadioField(
         _l("Where is this now?"),

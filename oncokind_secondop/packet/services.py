@@ -48,6 +48,47 @@ def create_packet(values: dict[str, Any]) -> Packet:
     return packet
 
 
+REFERRING_FIELDS = ("referring_name", "referring_phone", "referring_fax", "referring_npi")
+
+
+def copy_details(source: Packet, target: Packet) -> int:
+    """Stage copies of ``source``'s timeline and slide ledger into ``target``,
+    and its doctor's details where ``target`` has none; return the events copied.
+    Files are not copied: each stored file belongs to one document row."""
+    records = current_secondop.records
+    pid = target.patient_id
+    for name in REFERRING_FIELDS:
+        if not getattr(target, name):
+            setattr(target, name, getattr(source, name))
+    events = records.list(TimelineEvent, pid, where={"packet_id": source.id}, order_by=("id",))
+    for event in events:
+        records.add(
+            pid,
+            TimelineEvent(
+                packet_id=target.id,
+                event_date=event.event_date,
+                precision=event.precision,
+                kind=event.kind,
+                title=event.title,
+                details=event.details,
+            ),
+        )
+    for slide in records.list(SlideRecord, pid, where={"packet_id": source.id}, order_by=("id",)):
+        records.add(
+            pid,
+            SlideRecord(
+                packet_id=target.id,
+                lab=slide.lab,
+                accession_number=slide.accession_number,
+                specimen_ids=slide.specimen_ids,
+                count=slide.count,
+                material=slide.material,
+                location=slide.location,
+            ),
+        )
+    return len(events)
+
+
 def child_or_404(
     model: type[T], object_id: int, packet: Packet, *, action: str, category: str
 ) -> T:

@@ -30,6 +30,7 @@ from .forms import (
     ConfirmForm,
     FacilityForm,
     ItemForm,
+    NewPacketForm,
     PacketForm,
     ReceivedForm,
     SlideForm,
@@ -129,10 +130,15 @@ def packet_index() -> ResponseReturnValue:
 @bp.route("/packet/new", methods=["GET", "POST"], endpoint="packet_new")
 @patient_view("add", PACKET)
 def packet_new() -> ResponseReturnValue:
-    form = PacketForm(version="0")
+    others = _records().list(Packet, _pid(), order_by=("id",))
+    form = NewPacketForm(version="0")
+    form.set_sources(others)
     if form.validate_on_submit():
         with _records().transaction():
             packet = services.create_packet(form.values())
+            if form.copy_from.data:  # a choice, so one of this patient's own packets
+                source = next(p for p in others if str(p.id) == form.copy_from.data)
+                services.copy_details(source, packet)
         emit_audit("add", PACKET, object_id=packet.id)
         flash(_("Your packet is ready. Start with the checklist below."))
         return redirect(url_for("secondop.packet_detail", packet_id=packet.id))

@@ -107,3 +107,37 @@ def test_delete_packet_removes_rows_then_files(client, auth, packets, sample_pdf
     )
     assert not any((tmp_path / "files" / "objects" / k[:2] / k).exists() for k in keys)
     assert client.get(f"{BASE}/{packet_id}").status_code == 404
+
+
+def test_new_packet_can_copy_timeline_slides_and_doctor_from_another(client, auth, packets):
+    from oncokind_secondop.packet.models import SlideRecord, TimelineEvent
+
+    auth.login("p-maria")
+    assert "Copy details from another packet" not in client.get(f"{BASE}/new").get_data(
+        as_text=True
+    )
+    first = packets.create(
+        "City Cancer Center", referring_name="Dr Ana Park", referring_fax="555-0101"
+    )
+    packets.add_event(first, "Biopsy", 2024, 3, 1, kind="diagnosis")
+    client.post(f"{BASE}/{first}/slides", data={"lab": "Valley Pathology", "material": "recut"})
+    html = client.get(f"{BASE}/new").get_data(as_text=True)
+    assert "Copy details from another packet" in html and "City Cancer Center</option>" in html
+    second = packets.create("University Hospital", copy_from=str(first))
+    copied = packets.get(Packet, second)
+    assert (copied.referring_name, copied.referring_fax) == ("Dr Ana Park", "555-0101")
+    assert [e.title for e in packets.all(TimelineEvent, packet_id=second)] == ["Biopsy"]
+    assert [s.lab for s in packets.all(SlideRecord, packet_id=second)] == ["Valley Pathology"]
+    assert len(packets.all(TimelineEvent, packet_id=first)) == 1  # the source is untouched
+
+
+def test_cannot_copy_from_another_patients_packet(client, auth, packets):
+    auth.login("p-maria")
+    maria = packets.create("City Cancer Center")
+    auth.logout()
+    auth.login("p-lee")
+    response = client.post(
+        f"{BASE}/new", data={"center_name": "X", "version": "0", "copy_from": str(maria)}
+    )
+    assert response.status_code == 400
+    assert packets.all(Packet, patient_id="p-lee") == []
