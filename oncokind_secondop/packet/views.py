@@ -23,7 +23,14 @@ from ..extension import current_secondop
 from ..i18n import _, _l, ngettext
 from ..responses import attachment_response
 from ..signals import emit_audit
-from ..uploads import CorruptFile, UploadRejected, iter_file, open_verified, receive_upload
+from ..uploads import (
+    CorruptFile,
+    UploadRejected,
+    iter_file,
+    open_verified,
+    receive_upload,
+    upload_redirect,
+)
 from . import services
 from .checklist import BY_KEY, EVENT_KINDS, LETTER_ENTRIES, SLIDE_MATERIALS, STATUSES
 from .forms import (
@@ -410,9 +417,9 @@ def packet_upload(packet_id: int, item_id: int) -> ResponseReturnValue:
             item=BY_KEY[item.key].title,
         )
     )
-    return redirect(
-        url_for("secondop.packet_item", packet_id=packet.id, item_id=item.id) + "#files", 303
-    )
+    # 303 for the plain form; for upload.js a 204 naming the page, so it loads once.
+    # No "#files": upload.js on that same page would then only scroll, not reload.
+    return upload_redirect(url_for("secondop.packet_item", packet_id=packet.id, item_id=item.id))
 
 
 @bp.route(
