@@ -36,7 +36,7 @@ from werkzeug.sansio.multipart import (
 
 from ..adapters import FileStore, FileTooLarge, PendingFile, StoredFile
 from ..csrf import check_token, csrf_enabled
-from ..i18n import _, format_file_size
+from ..i18n import _, format_file_size, ngettext
 from .checks import EXTENSIONS, HEAD_SIZE, MIMETYPES, ArchiveLimits, ContentRefused, sniff
 from .checks import validate_stored as _validate_stored
 from .names import clean_display_name
@@ -156,8 +156,9 @@ class _Receiver:
             return
         self.file_parts += 1
         if self.file_parts > self.max_files:
-            self.refuse(_("Please upload at most %(count)s files at a time.",
-                          count=self.max_files), 413)
+            self.refuse(ngettext("Please upload one file at a time.",
+                                 "Please upload at most %(num)s files at a time.",
+                                 self.max_files), 413)
             return
         self.pending = self.store.begin(max_size=self.max_file_size)
 

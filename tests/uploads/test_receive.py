@@ -168,7 +168,11 @@ def test_too_many_files(tmp_path, assert_store_empty):
     body = samples.pdf_bytes()
     response = post(client, [("a.pdf", body), ("b.pdf", body), ("c.pdf", body)])
     assert response.status_code == 413
+    assert response.json["error"] == "Please upload at most 2 files at a time."
     assert_store_empty()
+    client = make_upload_app(tmp_path / "one", max_files=1).test_client()
+    response = post(client, [("a.pdf", body), ("b.pdf", body)])
+    assert response.json["error"] == "Please upload one file at a time."
 
 
 def test_text_fields_respect_max_form_memory_size(tmp_path, assert_store_empty):
