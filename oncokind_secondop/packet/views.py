@@ -388,6 +388,9 @@ def packet_upload(packet_id: int, item_id: int) -> ResponseReturnValue:
     except UploadRejected as exc:
         emit_audit("upload", DOCUMENT, outcome="invalid", object_id=item.id)
         return _item_page(packet, item, upload_error=exc.message, status=exc.status)
+    if not received.files:  # the form was sent with no file chosen
+        emit_audit("upload", DOCUMENT, outcome="invalid", object_id=item.id)
+        return _item_page(packet, item, upload_error=_("Please choose a file to upload."), status=400)
     try:
         with _records().transaction():
             for accepted in received.files:

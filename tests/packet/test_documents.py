@@ -4,6 +4,7 @@ route (verified first), deletes (row first, then bytes)."""
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,17 @@ def test_failed_delete_commit_keeps_the_bytes(
     monkeypatch.undo()
     assert len(packets.all(Document, packet_id=packet_id)) == 1
     assert _object_path(tmp_path, doc.storage_key).exists()
+
+
+def test_upload_without_a_file_asks_for_one(client, auth, packets):
+    auth.login("p-maria")
+    packet_id = packets.create()
+    item = packets.item_id(packet_id, "clinic_notes")
+    response = client.post(
+        f"{BASE}/{packet_id}/items/{item}/upload",
+        data={"file": (io.BytesIO(b""), "")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "Please choose a file to upload." in response.get_data(as_text=True)
+    assert packets.all(Document, packet_id=packet_id) == []
