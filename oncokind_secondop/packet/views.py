@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ..access import acting, get_or_404, patient_view
@@ -85,6 +85,15 @@ def _page_context() -> dict[str, Any]:
         "SLIDE_MATERIALS": SLIDE_MATERIALS,
         "date_label": services.event_date_label,
     }
+
+
+def _require(action: str, category: str) -> None:
+    """For a route that both shows (``view``) and saves: check the saving
+    action too, asked of the host on this request like ``patient_view`` does."""
+    ctx = acting()
+    if not current_secondop.auth.can(ctx.actor, ctx.patient.id, action):
+        emit_audit(action, category, outcome="denied")
+        abort(404)
 
 
 def _form_status(form: Any, action: str, category: str, object_id: object = None) -> int:
@@ -287,10 +296,12 @@ def _item_page(
 @bp.route(
     "/packet/<int:packet_id>/items/<int:item_id>", methods=["GET", "POST"], endpoint="packet_item"
 )
-@patient_view("change", ITEM)
+@patient_view("view", ITEM)
 def packet_item(packet_id: int, item_id: int) -> ResponseReturnValue:
-    packet = _packet(packet_id, "change", ITEM)
-    item = services.child_or_404(ChecklistItem, item_id, packet, action="change", category=ITEM)
+    action = "change" if request.method == "POST" else "view"
+    _require(action, ITEM)  # the page is a read; saving it needs "change"
+    packet = _packet(packet_id, action, ITEM)
+    item = services.child_or_404(ChecklistItem, item_id, packet, action=action, category=ITEM)
     form = ItemForm(obj=item)
     if form.validate_on_submit():
         try:
@@ -390,7 +401,9 @@ def packet_upload(packet_id: int, item_id: int) -> ResponseReturnValue:
         return _item_page(packet, item, upload_error=exc.message, status=exc.status)
     if not received.files:  # the form was sent with no file chosen
         emit_audit("upload", DOCUMENT, outcome="invalid", object_id=item.id)
-        return _item_page(packet, item, upload_error=_("Please choose a file to upload."), status=400)
+        return _item_page(
+            packet, item, upload_error=_("Please choose a file to upload."), status=400
+        )
     try:
         with _records().transaction():
             for accepted in received.files:

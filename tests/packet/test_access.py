@@ -238,3 +238,31 @@ def test_csrf_is_required_on_every_form(tmp_path):
         ).status_code
         == 302
     )
+
+
+def test_view_only_caregiver_sees_the_item_but_cannot_save_it(tmp_path):
+    from ..conftest import _reset_database
+    from ..fake_host import create_app
+
+    app = create_app(tmp_path)
+    _reset_database(app)
+    auth = app.extensions["secondop"].auth
+    auth._permission = lambda user, patient_id, action: user.id != "c-sam" or action == "view"
+    client = app.test_client()
+    client.get("/test-login/p-maria")
+    from .conftest import PacketHelper
+
+    helper = PacketHelper(app, client)
+    packet_id = helper.create()
+    item_id = helper.item_id(packet_id, "clinic_notes")
+    client.get("/test-logout")
+    client.get("/test-login/c-sam")
+    assert client.get(f"{BASE}/{packet_id}/items/{item_id}").status_code == 200
+    response = client.post(
+        f"{BASE}/{packet_id}/items/{item_id}", data={"status": "received", "version": "1"}
+    )
+    assert response.status_code == 404
+    assert (
+        client.post(f"{BASE}/{packet_id}/timeline", data={"year": "2024", "title": "x"}).status_code
+        == 404
+    )
