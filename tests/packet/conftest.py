@@ -4,7 +4,11 @@ ids, upload sample files (made in code with pypdf and pydicom)."""
 from __future__ import annotations
 
 import io
+import shutil
+import threading
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -130,6 +134,61 @@ def sample_pdf() -> bytes:
 @pytest.fixture
 def sample_dicom_zip() -> bytes:
     return dicom_zip(3)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[tuple[str, Flask]]:
+    """The fake host (CSRF on) served over HTTP in a thread, for a real browser."""
+    from werkzeug.serving import make_server
+
+    from ..conftest import _reset_database
+    from ..fake_host import create_app
+
+    app = create_app(tmp_path, csrf=True)
+    _reset_database(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", app
+    server.shutdown()
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    """A headless Chromium page that records script errors in ``page.console_errors``."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on(
+            "console",
+            lambda m: (
+                errors.append(m.text)
+                if m.type == "error" and "favicon" not in (m.location or {}).get("url", "")
+                else None
+            ),
+        )
+        page.console_errors = errors  # type: ignore[attr-defined]
+        yield page
+        browser.close()
 
 
 __all__ = ["BASE", "PacketHelper", "Packet", "Document"]

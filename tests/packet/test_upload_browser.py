@@ -5,67 +5,16 @@ Skipped where Chromium or Playwright is not installed."""
 
 from __future__ import annotations
 
-import shutil
-import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from oncokind_secondop.packet.models import Document
 
-from ..conftest import _reset_database
-from ..fake_host import create_app
 from ..uploads import samples
-from .conftest import BASE, PacketHelper
+from .conftest import BASE, CHROMIUM, PacketHelper
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
-
-
-@pytest.fixture
-def live(tmp_path: Path) -> Iterator[tuple[str, Any]]:
-    app = create_app(tmp_path, csrf=True)
-    _reset_database(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", app
-    server.shutdown()
-
-
-@pytest.fixture
-def page() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on(
-            "console",
-            lambda m: (
-                errors.append(m.text)
-                if m.type == "error" and "favicon" not in (m.location or {}).get("url", "")
-                else None
-            ),
-        )
-        page.console_errors = errors  # type: ignore[attr-defined]
-        yield page
-        browser.close()
 
 
 def _open_item(live: tuple[str, Any], page: Any, key: str) -> tuple[int, int]:
