@@ -111,7 +111,7 @@ def test_forms_with_errors_and_conflicts_have_no_axe_violations(live, page):
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
     page.check("#status-3")  # "not applicable"
-    page.click("form[action$='/items/%d'] button[type=submit]" % ids["slides"])
+    page.click(f"form[action$='/items/{ids['slides']}'] button[type=submit]")
     assert page.locator(".so-conflict").count() == 1
     found["item conflict"] = _violations(page)
     # a refused slide entry
