@@ -245,9 +245,11 @@ def packet_delete(packet_id: int) -> ResponseReturnValue:
 def packet_gaps(packet_id: int) -> ResponseReturnValue:
     packet = _packet(packet_id)
     items = services.packet_items(packet)
+    event_count = _records().count(TimelineEvent, _pid(), where={"packet_id": packet.id})
     emit_audit("view", PACKET, object_id=packet.id)
     return render_template(
         T_ + "gaps.html",
+        event_count=event_count,
         packet=packet,
         gaps=services.gaps(items),
         progress=services.progress(items),

@@ -105,3 +105,11 @@ def test_timeline_item_shows_event_count(client, auth, packets):
     packets.add_event(packet_id, "CT scan", 2024)
     packets.add_event(packet_id, "Biopsy", 2024)
     assert "2 events on your timeline." in client.get(f"{BASE}/{packet_id}").get_data(as_text=True)
+
+
+def test_gaps_page_counts_timeline_events(client, auth, packets):
+    auth.login("p-maria")
+    packet_id = packets.create()
+    packets.add_event(packet_id, "CT scan", 2024)
+    html = client.get(f"{BASE}/{packet_id}/gaps").get_data(as_text=True)
+    assert "Your timeline has 1 event. When it is complete, mark this item as received." in html
