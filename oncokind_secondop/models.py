@@ -7,3 +7,5 @@ from .compare.models import Opinion, Worksheet  # noqa: F401
 from .db import Base
 
 __all__ = ["Base"]
+
+from .packet import models as packet_models  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """Compare worksheets and their opinions.
 
 Revision ID: 0030_compare
-Revises: 0001_base
+Revises: 0020_packet
 Create Date: 2026-11-23
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0030_compare"
-down_revision = "0001_base"
+down_revision = "0020_packet"
 branch_labels = None
 depends_on = None
 
