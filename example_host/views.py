@@ -85,5 +85,7 @@ def _portal_context() -> dict[str, object]:
 
     form = LanguageForm()
     form.lang.choices = list(LANGUAGES.items())
-    form.lang.data = str(get_locale() or "en")
+    # The chosen code as offered ("tl"), not Babel's resolved locale ("fil_PH").
+    chosen = session.get("lang")
+    form.lang.data = chosen if chosen in LANGUAGES else str(get_locale() or "en")
     return {"language_form": form, "current_user": current_user}

@@ -13,6 +13,11 @@ from babel.messages.pofile import read_po
 
 DOMAIN = "oncokind_secondop"
 
+# Babel resolves some language codes to another locale: "tl" (Tagalog) parses as
+# fil_PH, so gettext looks for "fil_PH"/"fil". The catalog is kept under its
+# familiar code and compiled under the alias too.
+ALIASES = {"tl": ("fil",)}
+
 
 def compile_catalogs(source: Path, target: Path, *, only_if_stale: bool = False,
                      domain: str = DOMAIN) -> list[Path]:
@@ -20,17 +25,18 @@ def compile_catalogs(source: Path, target: Path, *, only_if_stale: bool = False,
     written: list[Path] = []
     for po_path in sorted(source.glob(f"*/LC_MESSAGES/{domain}.po")):
         lang = po_path.parent.parent.name
-        out = target / lang / "LC_MESSAGES" / f"{domain}.mo"
-        if only_if_stale and out.exists() and out.stat().st_mtime >= po_path.stat().st_mtime:
-            continue
-        with po_path.open("rb") as fh:
-            catalog = read_po(fh, locale=lang, domain=domain)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-        with partial.open("wb") as fh:
-            write_mo(fh, catalog, use_fuzzy=False)
-        os.replace(partial, out)  # concurrent workers never read a half-written catalog
-        written.append(out)
+        for code in (lang, *ALIASES.get(lang, ())):
+            out = target / code / "LC_MESSAGES" / f"{domain}.mo"
+            if only_if_stale and out.exists() and out.stat().st_mtime >= po_path.stat().st_mtime:
+                continue
+            with po_path.open("rb") as fh:
+                catalog = read_po(fh, locale=lang, domain=domain)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            partial = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+            with partial.open("wb") as fh:
+                write_mo(fh, catalog, use_fuzzy=False)
+            os.replace(partial, out)  # concurrent workers never read a half-written catalog
+            written.append(out)
     return written
 
 
