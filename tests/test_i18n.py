@@ -77,3 +77,16 @@ def test_file_sizes_follow_the_locale(app) -> None:
         refresh()
         assert format_file_size(3 * 1024**3) == "3 GB"
         assert format_file_size(10) == "10 bytes"
+
+
+def test_tagalog_resolves_through_babels_fil_alias(app) -> None:
+    """Babel parses "tl" as fil_PH; the tl catalog must still be found."""
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent
+    with (root / "translations" / "tl" / "LC_MESSAGES" / "oncokind_secondop.po").open("rb") as fh:
+        catalog = read_po(fh)
+    message = next(m for m in catalog if isinstance(m.id, str) and m.id and m.string and m.string != m.id)
+    with app.test_request_context("/?lang=tl"):
+        refresh()
+        assert gettext(message.id) == message.string
