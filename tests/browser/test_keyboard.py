@@ -1,0 +1,98 @@
+"""Keyboard-only journeys on a desktop and on a 360 px phone; errors move the
+focus to a summary whose links lead to the fields; every page of the
+inventory can be walked with Tab and Shift+Tab without a trap."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from .checks import assert_visible_focus, focused, walk_tab_order
+from .conftest import DESKTOP, PHONE
+from .journeys import Keyboard
+from .pages import PAGES, Entry
+
+WIDTHS = pytest.mark.parametrize("width", [DESKTOP["width"], PHONE["width"]])
+
+
+def keyboard(contexts: Any, width: int, user: str | None = None) -> Keyboard:
+    viewport = DESKTOP if width == DESKTOP["width"] else PHONE
+    return Keyboard(contexts.page(user, viewport=viewport), width)
+
+
+@pytest.fixture
+def sam_cares_for_two(portal: Any) -> Iterator[None]:
+    """Lee also lets Sam act for them (the portal's own caregiver link), so Sam
+    has to choose a person; revoked afterwards, as the portal would."""
+    from example_host.models import CaregiverLink, User, db
+
+    with portal.app.app_context():
+        users = {u.email: u for u in db.session.execute(select(User)).scalars()}
+        link = CaregiverLink(caregiver_id=users["sam@example.org"].id,
+                             patient_id=users["lee@example.org"].id)
+        db.session.add(link)
+        db.session.commit()
+        link_id = link.id
+    yield
+    with portal.app.app_context():
+        db.session.get(CaregiverLink, link_id).revoke()
+        db.session.commit()
+
+
+@WIDTHS
+def test_sign_in(contexts: Any, width: int) -> None:
+    kb = keyboard(contexts, width)
+    kb.sign_in("maria")
+    kb.enter(".portal-nav a[href$='/second-opinion/']")
+    assert "You are signed in as Maria Lopez." in kb.page.inner_text("main")
+
+
+@WIDTHS
+def test_caregiver_chooses_a_person_and_a_missed_choice_is_announced(
+        contexts: Any, width: int, sam_cares_for_two: None) -> None:
+    kb = keyboard(contexts, width)
+    kb.sign_in("sam")
+    kb.enter(".portal-nav a[href$='/second-opinion/']")
+    kb.enter("a[href$='/second-opinion/choose']")
+    assert kb.page.locator("input[type=radio]:checked").count() == 0
+
+    # Continue without choosing: the error summary is announced and takes the focus.
+    kb.enter("button[type=submit].secondop-button")
+    summary = kb.page.locator("#secondop-error-summary")
+    assert summary.get_attribute("role") == "alert"
+    assert focused(kb.page)["id"] == "secondop-error-summary", "focus is on the error summary"
+    assert_visible_focus(kb.page)
+    # Its link leads to the field: Enter on it puts the focus on the first choice.
+    links = summary.locator("a")
+    assert links.count() == 1
+    target = links.first.get_attribute("href")
+    assert kb.page.locator(target).count() == 1, f"the error link {target} points at nothing"
+    kb.to("#secondop-error-summary a")
+    kb.page.keyboard.press("Enter")
+    now = focused(kb.page)
+    assert now is not None and now["type"] == "radio", f"focus after the error link: {now}"
+    kb.page.keyboard.press("Space")
+    kb.enter("button[type=submit].secondop-button")
+    assert "You are acting for Maria Lopez." in kb.page.inner_text("main")
+
+
+def test_error_summary_is_focused_on_load_by_secondop_js(contexts: Any,
+                                                         sam_cares_for_two: None) -> None:
+    """Without the script the summary is not focused (so the script is what does it)."""
+    for javascript, expected in ((True, "secondop-error-summary"), (False, None)):
+        page = contexts.page("sam", javascript=javascript)
+        page.goto("/second-opinion/choose")
+        page.click("button[type=submit].secondop-button")
+        page.wait_for_selector("#secondop-error-summary")
+        now = focused(page)
+        assert (now and now["id"]) == expected
+
+
+@pytest.mark.parametrize("entry", PAGES, ids=[e.name for e in PAGES])
+def test_tab_order_has_no_trap(entry: Entry, contexts: Any, data: Any) -> None:
+    page = contexts.shared(entry.user)
+    page.goto(entry.url(data))
+    stops = walk_tab_order(page)
+    assert stops[0]["text"] == "Skip to main content"
