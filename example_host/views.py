@@ -44,7 +44,8 @@ def home() -> ResponseReturnValue:
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.execute(select(User).where(User.email == form.email.data.strip().lower())).scalar_one_or_none()
+        email = form.email.data.strip().lower()
+        user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
         if user is not None and user.check_password(form.password.data):
             session.clear()
             login_user(user)

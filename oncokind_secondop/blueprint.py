@@ -17,7 +17,7 @@ from wtforms.validators import InputRequired
 from .access import SESSION_KEY, choose_patient
 from .csrf import protect_blueprint_request
 from .extension import current_secondop
-from .i18n import _, _l
+from .i18n import _l
 from .signals import emit_audit
 
 bp = Blueprint(

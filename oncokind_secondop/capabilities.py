@@ -4,3 +4,5 @@ Each capability lives in its own subpackage (views, forms, services) and
 registers its hub card with :func:`oncokind_secondop.blueprint.hub_section`.
 """
 from __future__ import annotations
+
+from . import learn  # noqa: E402,F401

@@ -75,6 +75,18 @@ SETTINGS: dict[str, Setting] = {
         2 * 1024**3, _is_positive_int, "a positive integer (bytes)",
         "Largest accepted upload, per file. Larger answers 413 and writes nothing.",
     ),
+    "SECONDOP_ZIP_MAX_ENTRIES": Setting(
+        10_000, _is_positive_int, "a positive integer",
+        "Most files (and folders) one uploaded ZIP of DICOM scans may hold.",
+    ),
+    "SECONDOP_ZIP_MAX_TOTAL_BYTES": Setting(
+        8 * 1024**3, _is_positive_int, "a positive integer (bytes)",
+        "Largest total size, once unpacked, of the files inside one uploaded ZIP.",
+    ),
+    "SECONDOP_ZIP_MAX_RATIO": Setting(
+        100, _is_positive_int, "a positive integer",
+        "Largest unpacked-to-packed size ratio in an uploaded ZIP (refuses zip bombs).",
+    ),
     "SECONDOP_LEARN_REQUIRES_LOGIN": Setting(
         False, _is_bool, "True or False", "Whether the Learn pages need a logged-in user.",
     ),

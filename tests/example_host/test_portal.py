@@ -85,7 +85,8 @@ def test_language_switcher_changes_both_catalogs_and_survives(portal: Flask) -> 
 
 
 def test_accept_language_is_the_fallback(portal: Flask) -> None:
-    html = portal.test_client().get("/second-opinion/", headers={"Accept-Language": "es-MX,es;q=0.9"}).get_data(as_text=True)
+    response = portal.test_client().get("/second-opinion/", headers={"Accept-Language": "es-MX,es;q=0.9"})
+    html = response.get_data(as_text=True)
     assert "Cómo obtener una segunda opinión" in html
 
 

@@ -1,0 +1,104 @@
+"""Routes of the Learn capability.
+
+Every page here is public information (unless the host sets
+``SECONDOP_LEARN_REQUIRES_LOGIN``). The self-check and the letter render what
+the visitor sent within the same request and keep nothing: no session, no
+database, no log line, no audit event holding what was typed.
+"""
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask.typing import ResponseReturnValue
+
+from ..blueprint import bp, hub_section
+from ..exports.pdf import render_pdf
+from ..i18n import _l
+from ..responses import attachment_response
+from . import content
+from .centers import US_STATES, current_directory, find, init_directory
+from .forms import RecordsLetterForm, SelfCheckForm
+from .selfcheck import assess
+from .services import endpoint_url_or_none, learn_page, letter_context
+
+hub_section("secondop.learn_index", _l("Learn about second opinions"),
+            _l("Short pages on when a second opinion helps, how to ask for one, and how to get "
+               "your records. Take a quick self-check, print what to say, or find a center."),
+            order=10)
+
+
+# Check the centers files when the portal starts, not when a patient clicks.
+bp.record_once(lambda state: init_directory(state.app))
+
+
+@bp.context_processor
+def _learn_helpers() -> dict[str, object]:
+    return {"endpoint_url_or_none": endpoint_url_or_none}
+
+
+@bp.route("/learn/", endpoint="learn_index")
+@learn_page
+def index() -> ResponseReturnValue:
+    return render_template("secondop/learn/index.html",
+                           article_topics=content.in_group(content.ARTICLE),
+                           beyond_topics=content.in_group(content.BEYOND))
+
+
+@bp.route("/learn/topics/<slug>", endpoint="learn_topic")
+@learn_page
+def topic(slug: str) -> ResponseReturnValue:
+    found = content.get_topic(slug)
+    if found is None:
+        abort(404)
+    before, after = content.neighbours(found)
+    return render_template(found.template, topic=found, before=before, after=after)
+
+
+@bp.route("/learn/self-check", methods=["GET", "POST"], endpoint="learn_selfcheck")
+@learn_page
+def selfcheck() -> ResponseReturnValue:
+    form = SelfCheckForm()
+    if form.validate_on_submit():
+        result = assess(form.situations.data or [], urgent=bool(form.urgent.data))
+        titles = {t.slug: t.title for t in content.TOPICS}
+        return render_template("secondop/learn/selfcheck_result.html", result=result,
+                               topic_titles=titles)
+    return render_template("secondop/learn/selfcheck.html", form=form)
+
+
+@bp.route("/learn/scripts", endpoint="learn_scripts")
+@learn_page
+def scripts() -> ResponseReturnValue:
+    return render_template("secondop/learn/scripts.html")
+
+
+@bp.route("/learn/records-letter", methods=["GET", "POST"], endpoint="learn_letter")
+@learn_page
+def letter() -> ResponseReturnValue:
+    """GET: the empty form. POST: the form again (``action=edit`` or errors),
+    the printable letter (``action=show``) or its PDF (``action=pdf``).
+    Values travel only in POST bodies, never in a URL."""
+    form = RecordsLetterForm()
+    action = request.form.get("action", "show")
+    if request.method == "POST" and action != "edit" and form.validate():
+        context = letter_context(form)
+        if action == "pdf":
+            pdf = render_pdf("secondop/learn/letter_pdf.html", **context)
+            return attachment_response(pdf, filename="records-request-letter.pdf",
+                                       mimetype="application/pdf", size=len(pdf))
+        return render_template("secondop/learn/letter.html", form=form, **context)
+    return render_template("secondop/learn/letter_form.html", form=form)
+
+
+@bp.route("/learn/centers", endpoint="learn_centers")
+@learn_page
+def centers() -> ResponseReturnValue:
+    """Filters come as GET query parameters: they are public choices
+    (a state, remote or not), never patient data."""
+    directory = current_directory()
+    state = request.args.get("state", "").strip().upper() or None
+    if state is not None and state not in US_STATES:
+        state = None
+    remote_only = request.args.get("remote") == "1"
+    result = find(directory, state=state, remote_only=remote_only)
+    return render_template("secondop/learn/centers.html", directory=directory, result=result,
+                           state=state, remote_only=remote_only, us_states=US_STATES)

@@ -1,0 +1,349 @@
+"""What kind of file is this? Decided by content, never by name or browser type.
+
+Two steps:
+
+1. :func:`sniff` looks at the first bytes while the upload is still arriving,
+   so an HTML page or a program renamed ``.pdf`` is refused before the rest
+   is written anywhere.
+2. :func:`validate_stored` opens the stored file with a real parser (pypdf,
+   Pillow, pydicom, zipfile) to confirm it, reading in a streaming way.
+
+Failures raise :class:`ContentRefused` carrying a plain-language message.
+
+DICOM preambles (CVE-2019-11687): the 128 bytes before ``DICM`` are free for
+"application use", so a file can be both a valid DICOM image and a Windows or
+Linux program. We *refuse* such files instead of zeroing the preamble: the
+stored bytes then stay exactly what the patient's imaging center gave them
+(same SHA-256 as their copy), and the message tells them to ask for a new
+copy. A preamble is refused when it starts with an executable or script
+signature or holds markup a browser could sniff as HTML; zeros, spaces,
+vendor text and the TIFF header that DICOM-TIFF "dual personality" files use
+are accepted.
+
+DICOM ZIP archives are validated, never extracted: entry count, declared
+total size, compression ratio (zip bombs), absolute and ``..`` paths,
+symlinks, encryption, nested archives, and every entry must be a DICOM file
+(a DICOMDIR is one). The folders macOS and Windows add by themselves
+(``__MACOSX/._*``, ``.DS_Store``) are tolerated when they are what they claim.
+Every entry is read once through zipfile, which checks its CRC, so a lying
+size header is caught too.
+"""
+from __future__ import annotations
+
+import re
+import stat
+import warnings
+import zipfile
+import zlib
+from dataclasses import dataclass
+from typing import IO
+
+from ..i18n import _
+from .names import clean_display_name
+
+HEAD_SIZE = 4096  # bytes kept from the start of each upload for sniffing
+
+MIMETYPES = {
+    "pdf": "application/pdf",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "tiff": "image/tiff",
+    "dicom": "application/dicom",
+    "dicom-zip": "application/zip",
+}
+EXTENSIONS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png", "tiff": ".tif", "dicom": ".dcm",
+              "dicom-zip": ".zip"}
+
+_EXECUTABLE_SIGNATURES = (
+    b"MZ",                 # Windows PE / DOS
+    b"\x7fELF",            # Linux
+    b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",  # Mach-O
+    b"\xca\xfe\xba\xbe",   # Mach-O universal / Java class
+    b"#!",                 # scripts
+    b"PK\x03\x04",         # ZIP, JAR, APK, Office
+    b"%PDF",
+)
+_MARKUP = re.compile(rb"<\s*(?:!doctype|html|head|body|script|svg|iframe|object|embed|\?xml)",
+                     re.IGNORECASE)
+
+
+class ContentRefused(Exception):
+    """The file is not one we accept; ``message`` says why, for the user."""
+
+    def __init__(self, message: str, status: int = 415) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    max_entries: int = 10_000
+    max_total_bytes: int = 8 * 1024**3
+    max_ratio: int = 100           # uncompressed / compressed, per entry and overall
+    ratio_floor: int = 1024**2     # entries smaller than this are never "bombs"
+    max_metadata_entry_bytes: int = 1024**2
+
+
+def _not_accepted(name: str) -> ContentRefused:
+    return ContentRefused(_(
+        "“%(name)s” is not a kind of file we can keep. You can upload PDF files, photos "
+        "(JPEG, PNG or TIFF), DICOM scan files, or a ZIP file of DICOM scans.", name=name))
+
+
+def sniff(head: bytes, name: str) -> str:
+    """The kind from the first bytes (up to :data:`HEAD_SIZE`), or refuse.
+
+    Returns "pdf", "jpeg", "png", "tiff", "dicom" or "zip" (a ZIP still has to
+    prove it holds only DICOM files, in :func:`validate_stored`)."""
+    if len(head) >= 132 and head[128:132] == b"DICM":
+        check_dicom_preamble(head[:128], name)
+        return "dicom"  # before TIFF: a DICOM-TIFF file starts with a TIFF header
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return "tiff"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if not head:
+        raise ContentRefused(_("“%(name)s” is empty. Please choose the file again.", name=name),
+                             status=400)
+    raise _not_accepted(name)
+
+
+def check_dicom_preamble(preamble: bytes, name: str) -> None:
+    if preamble.startswith(_EXECUTABLE_SIGNATURES) or _MARKUP.search(preamble):
+        raise ContentRefused(_(
+            "“%(name)s” looks like a DICOM scan file, but its first bytes hold something that is "
+            "not part of a scan. For safety we cannot keep it. Please ask the imaging center for a "
+            "new copy of your scans.", name=name))
+
+
+# --------------------------------------------------------------------------
+# Parsers, on the stored file
+# --------------------------------------------------------------------------
+
+
+def validate_stored(kind: str, fh: IO[bytes], name: str,
+                    limits: ArchiveLimits = ArchiveLimits()) -> str:
+    """Confirm the sniffed ``kind`` with a parser; return the final kind
+    ("zip" becomes "dicom-zip") or raise :class:`ContentRefused`."""
+    if kind == "pdf":
+        _check_pdf(fh, name)
+    elif kind in ("jpeg", "png", "tiff"):
+        _check_image(kind, fh, name)
+    elif kind == "dicom":
+        _check_dicom(fh, name)
+    elif kind == "zip":
+        check_dicom_zip(fh, name, limits)
+        return "dicom-zip"
+    else:  # pragma: no cover - sniff() only returns the kinds above
+        raise ValueError(kind)
+    return kind
+
+
+def _damaged(name: str) -> ContentRefused:
+    return ContentRefused(_(
+        "“%(name)s” seems to be damaged, so we cannot read it. Please try saving or downloading "
+        "it again, then upload the new copy.", name=name))
+
+
+def _check_pdf(fh: IO[bytes], name: str) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError
+
+    try:
+        reader = PdfReader(fh, strict=False)
+        if reader.is_encrypted:
+            return  # a password-protected PDF is still a PDF; the receiving team asks for it
+        if len(reader.pages) < 1:
+            raise _damaged(name)
+    except ContentRefused:
+        raise
+    except FileNotDecryptedError:
+        return
+    except Exception as exc:  # pypdf raises many kinds for broken files
+        raise _damaged(name) from exc
+
+
+_PIL_FORMATS = {"jpeg": ("JPEG", "MPO"), "png": ("PNG",), "tiff": ("TIFF",)}
+
+
+def _check_image(kind: str, fh: IO[bytes], name: str) -> None:
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            # We never decode pixels, so a huge image is no threat to us.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(fh, formats=list(_PIL_FORMATS[kind])) as image:
+                image.verify()  # structure and checksums, without decoding the pixels
+    except Image.DecompressionBombError:
+        return
+    except Exception as exc:
+        raise _damaged(name) from exc
+
+
+def _check_dicom(fh: IO[bytes], name: str) -> None:
+    import pydicom
+    from pydicom.errors import InvalidDicomError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pydicom warns with the file path; we answer instead
+            dataset = pydicom.dcmread(fh, stop_before_pixels=True, defer_size=64 * 1024)
+        if "TransferSyntaxUID" not in dataset.file_meta:
+            raise InvalidDicomError("no transfer syntax")
+    except Exception as exc:
+        raise ContentRefused(_(
+            "“%(name)s” starts like a DICOM scan file but we could not read it. Please ask the "
+            "imaging center for a new copy.", name=name)) from exc
+
+
+# --------------------------------------------------------------------------
+# ZIP archives of DICOM files
+# --------------------------------------------------------------------------
+
+_APPLE_DOUBLE = b"\x00\x05\x16\x07"
+_DS_STORE = b"\x00\x00\x00\x01Bud1"
+
+
+def _bad_path(path: str) -> bool:
+    if "\x00" in path or path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", path):
+        return True
+    return any(part == ".." for part in re.split(r"[/\\]", path))
+
+
+def _is_symlink(info: zipfile.ZipInfo) -> bool:
+    mode = info.external_attr >> 16
+    return bool(mode) and stat.S_ISLNK(mode)
+
+
+def _metadata_magic(path: str) -> bytes | None:
+    """The expected magic for OS junk files that zip tools add on their own."""
+    base = re.split(r"[/\\]", path)[-1]
+    if path.startswith("__MACOSX/") and base.startswith("._"):
+        return _APPLE_DOUBLE
+    if base == ".DS_Store":
+        return _DS_STORE
+    return None
+
+
+def check_dicom_zip(fh: IO[bytes], name: str, limits: ArchiveLimits = ArchiveLimits()) -> None:
+    def refuse(message: str) -> ContentRefused:
+        return ContentRefused(message)
+
+    try:
+        archive = zipfile.ZipFile(fh)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise _damaged(name) from exc
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > limits.max_entries:
+            raise refuse(_(
+                "“%(name)s” holds more than %(count)s files. Please split it into smaller ZIP "
+                "files.", name=name, count=limits.max_entries))
+        declared = sum(i.file_size for i in infos)
+        compressed = sum(i.compress_size for i in infos)
+        if declared > limits.max_total_bytes:
+            raise refuse(_(
+                "The files inside “%(name)s” are too large in total. Please split it into "
+                "smaller ZIP files.", name=name))
+        if declared > limits.ratio_floor and declared > limits.max_ratio * max(compressed, 1):
+            raise _bomb(name)
+        seen: set[str] = set()
+        dicom_count = 0
+        for info in infos:
+            entry = clean_display_name(info.filename, "?")
+            if _bad_path(info.filename):
+                raise refuse(_(
+                    "“%(name)s” contains a file with an unsafe folder path (%(entry)s). Please "
+                    "make the ZIP file again from the scan folder.", name=name, entry=entry))
+            if _is_symlink(info):
+                raise refuse(_(
+                    "“%(name)s” contains a shortcut (link) instead of a file (%(entry)s). Please "
+                    "make the ZIP file again from the scan folder.", name=name, entry=entry))
+            if info.flag_bits & 0x1:
+                raise refuse(_(
+                    "“%(name)s” is protected by a password, so we cannot check it. Please make "
+                    "the ZIP file again without a password.", name=name))
+            key = info.filename.replace("\\", "/").rstrip("/").casefold()
+            if key in seen:
+                raise refuse(_(
+                    "“%(name)s” contains two files with the same name (%(entry)s). Please make "
+                    "the ZIP file again from the scan folder.", name=name, entry=entry))
+            seen.add(key)
+            if (info.file_size > limits.ratio_floor
+                    and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
+                raise _bomb(name)
+            if info.is_dir():
+                continue
+            if _check_entry(archive, info, name, entry, limits):
+                dicom_count += 1
+        if dicom_count == 0:
+            raise refuse(_(
+                "“%(name)s” does not contain any DICOM scan files. Please check that you chose "
+                "the right ZIP file.", name=name))
+
+
+def _bomb(name: str) -> ContentRefused:
+    return ContentRefused(_(
+        "“%(name)s” would grow far too large when opened, so we cannot keep it. Please make the "
+        "ZIP file again from the scan folder.", name=name))
+
+
+def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, entry: str,
+                 limits: ArchiveLimits) -> bool:
+    """Read one entry in full (CRC checked); True if it is DICOM, False if it
+    is tolerated OS metadata; refuse anything else."""
+    import pydicom
+
+    try:
+        with archive.open(info) as member:
+            head = member.read(132)
+            metadata_magic = _metadata_magic(info.filename)
+            if metadata_magic is not None:
+                if not head.startswith(metadata_magic) or (
+                        info.file_size > limits.max_metadata_entry_bytes):
+                    raise _not_dicom_entry(name, entry)
+                _drain(member)
+                return False
+            if head.startswith(b"PK\x03\x04"):
+                raise ContentRefused(_(
+                    "“%(name)s” contains another ZIP file inside it (%(entry)s). Please put the "
+                    "scan files themselves in one ZIP file.", name=name, entry=entry))
+            if len(head) < 132 or head[128:132] != b"DICM":
+                raise _not_dicom_entry(name, entry)
+            check_dicom_preamble(head[:128], entry)
+            member.seek(0)
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    pydicom.dcmread(member, stop_before_pixels=True, defer_size=64 * 1024)
+            except Exception as exc:
+                raise ContentRefused(_(
+                    "“%(name)s” contains a scan file we could not read (%(entry)s). Please ask "
+                    "the imaging center for a new copy.", name=name, entry=entry)) from exc
+            _drain(member)  # reaching the end makes zipfile check the CRC
+            return True
+    except ContentRefused:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+            RuntimeError, ValueError) as exc:
+        raise _damaged(name) from exc
+
+
+def _not_dicom_entry(name: str, entry: str) -> ContentRefused:
+    return ContentRefused(_(
+        "“%(name)s” contains a file that is not a DICOM scan (%(entry)s). A ZIP file can only "
+        "hold DICOM scan files. Please make a ZIP file of just the scan folder, or upload the "
+        "other files one by one.", name=name, entry=entry))
+
+
+def _drain(member: IO[bytes]) -> None:
+    while member.read(1024 * 1024):
+        pass
