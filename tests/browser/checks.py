@@ -75,6 +75,9 @@ FOCUSED_JS = """() => {
     outlineWidth: parseFloat(s.outlineWidth) || 0,
     boxShadow: s.boxShadow,
     visible: r.width > 0 && r.height > 0 && s.visibility !== 'hidden',
+    // Focus on a part inside a date box's own shadow tree (its calendar button):
+    // the box itself then matches neither :focus nor :focus-visible.
+    inner: !el.matches(':focus'),
   };
 }"""
 
@@ -96,11 +99,34 @@ def label(info: dict[str, Any] | None) -> str:
     return " ".join(bits)
 
 
+_UNFOCUSED: dict[tuple[int, str, int], bytes] = {}
+
+
+def remember_unfocused_date_boxes(page: Any) -> None:
+    """Pictures of the date and time boxes before the focus reaches them (see below)."""
+    for index, key in enumerate(page.evaluate("""() => { const all = Array.from(document.querySelectorAll('*'));
+        return Array.from(document.querySelectorAll('input[type=date], input[type=time]'))
+          .map(el => all.indexOf(el)); }""")):
+        box = page.locator("input[type=date], input[type=time]").nth(index)
+        if box.is_visible():
+            _UNFOCUSED[(id(page), page.url, key)] = box.screenshot()
+
+
 def assert_visible_focus(page: Any) -> dict[str, Any]:
     """Something is focused, on screen, with an outline or a box-shadow (WCAG 2.4.7)."""
     info = focused(page)
     assert info is not None, "focus is on nothing (the page body)"
     assert info["visible"], f"the focused element is not visible: {label(info)}"
+    if info["inner"] and info["type"] in MULTIPART_INPUTS:
+        # No style to read on a part inside the box: its picture must differ from the
+        # unfocused one (the calendar button gets its ring from secondop.css).
+        before = _UNFOCUSED.get((id(page), page.url, info["key"]))
+        assert before is not None, f"no unfocused picture of {label(info)} to compare with"
+        index = page.evaluate("""() => Array.from(document.querySelectorAll('input[type=date], input[type=time]'))
+          .indexOf(document.activeElement)""")
+        now = page.locator("input[type=date], input[type=time]").nth(index).screenshot()
+        assert now != before, f"no visible focus on the calendar button of {label(info)}"
+        return info
     has_outline = info["outlineStyle"] != "none" and info["outlineWidth"] > 0
     has_shadow = info["boxShadow"] not in ("", "none")
     assert has_outline or has_shadow, (
@@ -118,6 +144,7 @@ def tab_to(page: Any, selector: str, *, backwards: bool = False, limit: int = 80
     """Press Tab (or Shift+Tab) until the element matching ``selector`` has focus,
     checking visible focus at every stop and that focus never sticks (a trap)."""
     key = "Shift+Tab" if backwards else "Tab"
+    remember_unfocused_date_boxes(page)
     previous: dict[str, Any] | None = None
     path: list[str] = []
     for _ in range(limit):
@@ -128,8 +155,8 @@ def tab_to(page: Any, selector: str, *, backwards: bool = False, limit: int = 80
             path.append("<document end>")
             continue
         assert_visible_focus(page)
-        assert previous is None or info["key"] != previous["key"], (
-            f"keyboard trap: {key} left focus on {label(info)}")
+        stuck = previous is not None and info["key"] == previous["key"]
+        assert not stuck or info["type"] in MULTIPART_INPUTS, f"keyboard trap: {key} left focus on {label(info)}"
         previous = info
         path.append(label(info))
         if matches(page, selector):
@@ -167,43 +194,72 @@ TABBABLE_JS = """() => {
 }"""
 
 
+MULTIPART_INPUTS = {"date", "time", "datetime-local", "month", "week"}
+
+
 def walk_tab_order(page: Any) -> list[dict[str, Any]]:
-    """Tab from the top through the whole page until focus leaves it; then Shift+Tab
-    back. Every tabbable element must be reached, with visible focus, and no trap."""
+    """Tab through the whole page, past its end and round to where we started; then
+    Shift+Tab all the way back. Every tabbable element must be reached, with visible
+    focus, and no trap. Returns the stops in page order, from the top."""
     tabbable = set(page.evaluate(TABBABLE_JS))
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
-    stops: list[dict[str, Any]] = []
-    for _ in range(len(tabbable) + 5):
+    remember_unfocused_date_boxes(page)
+    # The walk may start mid-page (a page that focused its error summary): the stops
+    # before the document's end are the tail, those after it the head.
+    tail: list[dict[str, Any]] = []
+    head: list[dict[str, Any]] = []
+    current = tail
+    ends = 0
+    for _ in range(len(tabbable) * 4 + 10):
         page.keyboard.press("Tab")
+        info = focused(page)
+        if info is None:
+            ends += 1
+            assert ends < 3, "Tab never reaches anything on this page"
+            current = head
+            continue
+        assert_visible_focus(page)
+        last = current[-1] if current else None
+        if last is not None and info["key"] == last["key"]:
+            # Date and time inputs take several Tabs (one per part); anything else is a trap.
+            stuck = 1 + sum(1 for s in reversed(current) if s["key"] == info["key"])
+            assert info["type"] in MULTIPART_INPUTS and stuck <= 5, f"keyboard trap at {label(info)}"
+            current.append(info)
+            continue
+        if any(s["key"] == info["key"] for s in tail + head):
+            break  # round to where we started
+        current.append(info)
+    else:
+        raise AssertionError("focus never came round: keyboard trap? went: "
+                             + " > ".join(label(s) for s in (tail + head)[-10:]))
+    stops = head + tail
+    reached = {s["key"] for s in stops}
+    missed = tabbable - reached
+    assert not missed, f"{len(missed)} tabbable elements never got focus with Tab"
+    # Go past the end once more, ready for the way back.
+    while focused(page) is not None and focused(page)["key"] != stops[-1]["key"]:
+        page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    # And back: from past the end, Shift+Tab visits the same stops in reverse.
+    back: list[int] = []
+    # (Past the end, focus is in the browser's own UI; it may take a second press to come back.)
+    for _ in range(3):
+        page.keyboard.press("Shift+Tab")
+        now = focused(page)
+        if now is not None and now["key"] != stops[0]["key"]:
+            break
+    for _ in range(len(stops) * 2):
         info = focused(page)
         if info is None:
             break
         assert_visible_focus(page)
-        if stops:
-            assert info["key"] != stops[-1]["key"], f"keyboard trap at {label(info)}"
-        if any(s["key"] == info["key"] for s in stops):
-            break  # wrapped around to the start
-        stops.append(info)
-    else:
-        raise AssertionError("focus never left the page: keyboard trap? went: "
-                             + " > ".join(label(s) for s in stops[-10:]))
-    reached = {s["key"] for s in stops}
-    missed = tabbable - reached
-    assert not missed, f"{len(missed)} tabbable elements never got focus with Tab"
-    # And back: Shift+Tab from the last stop visits the same stops in reverse.
-    page.evaluate("() => document.activeElement && document.activeElement.blur()")
-    back: list[int] = []
-    page.keyboard.press("Shift+Tab")
-    first = focused(page)
-    assert first is not None, "Shift+Tab from the end of the page focuses nothing"
-    back.append(first["key"])
-    for _ in range(len(stops) - 1):
+        if back and info["key"] in back[:-1]:
+            break  # wrapped around past the start
+        if not back or back[-1] != info["key"]:
+            back.append(info["key"])
         page.keyboard.press("Shift+Tab")
-        info = focused(page)
-        assert info is not None, "Shift+Tab left the page early"
-        assert_visible_focus(page)
-        back.append(info["key"])
-    assert back == [s["key"] for s in reversed(stops)], "Shift+Tab order is not Tab order reversed"
+    forward = [s["key"] for i, s in enumerate(stops) if i == 0 or stops[i - 1]["key"] != s["key"]]
+    assert back == forward[::-1], f"Shift+Tab order is not Tab order reversed {back} {forward}"
     return stops
 
 

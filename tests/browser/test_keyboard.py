@@ -72,8 +72,8 @@ def test_caregiver_chooses_a_person_and_a_missed_choice_is_announced(
     kb.to("#secondop-error-summary a")
     kb.page.keyboard.press("Enter")
     now = focused(kb.page)
-    assert now is not None and now["type"] == "radio", f"focus after the error link: {now}"
-    kb.page.keyboard.press("Space")
+    assert now is not None and now["id"] == target[1:], f"focus after the error link: {now}"
+    kb.space("input[type=radio]")
     kb.enter("button[type=submit].secondop-button")
     assert "You are acting for Maria Lopez." in kb.page.inner_text("main")
 
@@ -93,6 +93,6 @@ def test_error_summary_is_focused_on_load_by_secondop_js(contexts: Any,
 @pytest.mark.parametrize("entry", PAGES, ids=[e.name for e in PAGES])
 def test_tab_order_has_no_trap(entry: Entry, contexts: Any, data: Any) -> None:
     page = contexts.shared(entry.user)
-    page.goto(entry.url(data))
+    entry.open(page, data)
     stops = walk_tab_order(page)
     assert stops[0]["text"] == "Skip to main content"

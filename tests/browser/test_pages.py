@@ -22,9 +22,8 @@ LANGS = ["en", "ar"]
 
 def open_entry(contexts: Any, data: Any, entry: Entry, lang: str) -> Any:
     page = contexts.shared(entry.user, lang)
-    response = page.goto(entry.url(data))
-    assert response is not None and response.status == entry.status, (
-        f"{entry.name}: HTTP {response and response.status}")
+    status = entry.open(page, data)
+    assert status == entry.status, f"{entry.name}: HTTP {status}"
     return page
 
 
