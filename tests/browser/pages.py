@@ -7,7 +7,6 @@ Every test that walks "all pages" reads :data:`PAGES`.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 

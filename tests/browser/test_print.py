@@ -1,0 +1,44 @@
+"""Print: Chromium prints pages to PDF with the print stylesheets; the PDF has
+the page's heading and text, and none of the portal's or the package's
+navigation chrome (header, language switcher, crumbs, buttons)."""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from .pages import PAGES, Entry
+
+PRINTED = ["hub-maria", "learn-topic-how-to-ask", "learn-letter", "learn-centers-filtered",
+           "learn-selfcheck-result"]
+# Pages that print something else than the screen page: the records letter prints
+# only the letter (to sign and send), without the page's heading or disclaimer.
+PRINTS_ONLY = {"learn-letter": "Request for copies of my medical records"}
+# Words that only the screen chrome carries.
+CHROME = ["Skip to main content", "Sign out", "Sign in", "Language", "You are here",
+          "Riverside Health is a demonstration portal"]
+
+
+def printable(names: list[str]) -> list[Entry]:
+    by_name = {e.name: e for e in PAGES}
+    return [by_name[n] for n in names if n in by_name]
+
+
+@pytest.mark.parametrize("entry", printable(PRINTED), ids=lambda e: e.name)
+def test_print_to_pdf(entry: Entry, contexts: Any, data: Any) -> None:
+    page = contexts.page(entry.user)
+    entry.open(page, data)
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=False)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(text.split())
+    if entry.name in PRINTS_ONLY:
+        assert PRINTS_ONLY[entry.name] in text
+        assert entry.heading not in text and "For information only." not in text
+    else:
+        assert entry.heading in text, f"the heading {entry.heading!r} is not in the printed page"
+        assert "For information only." in text, "the disclaimer prints"
+    shown = [word for word in CHROME if word in text]
+    assert not shown, f"screen-only chrome printed: {shown}"
