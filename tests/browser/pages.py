@@ -20,6 +20,7 @@ class Entry:
     target: str              # a path ("/..."), or the name of a Data method (see open())
     heading: str             # the page's <h1> in English (checked on every visit)
     status: int = 200
+    walk: bool = True        # also walked with Tab (off for pages that share a layout)
 
     def open(self, page: Any, data: Data) -> Any:
         """Bring ``page`` to this entry. A Data method gets the page and either returns
@@ -63,7 +64,9 @@ PAGES: list[Entry] = [
     # Learn: public pages (anonymous), and one signed in.
     Entry("learn-index", None, f"{P}/learn/", "Learn about second opinions"),
     Entry("learn-index-maria", "maria", f"{P}/learn/", "Learn about second opinions"),
-    *[Entry(f"learn-topic-{slug}", None, f"{P}/learn/topics/{slug}", title) for slug, title in TOPICS],
+    # The topics share one template: each gets axe, phone and screenshots, one the Tab walk.
+    *[Entry(f"learn-topic-{slug}", None, f"{P}/learn/topics/{slug}", title, walk=(n == 0))
+      for n, (slug, title) in enumerate(TOPICS)],
     Entry("learn-selfcheck", None, f"{P}/learn/self-check", "Is a second opinion worth it for me?"),
     Entry("learn-selfcheck-result", None, "selfcheck_result", "Your self-check results"),
     Entry("learn-selfcheck-result-none", None, "selfcheck_result_none", "Your self-check results"),

@@ -90,9 +90,61 @@ def test_error_summary_is_focused_on_load_by_secondop_js(contexts: Any,
         assert (now and now["id"]) == expected
 
 
-@pytest.mark.parametrize("entry", PAGES, ids=[e.name for e in PAGES])
+@pytest.mark.parametrize("entry", [e for e in PAGES if e.walk], ids=lambda e: e.name)
 def test_tab_order_has_no_trap(entry: Entry, contexts: Any, data: Any) -> None:
     page = contexts.shared(entry.user)
     entry.open(page, data)
     stops = walk_tab_order(page)
     assert stops[0]["text"] == "Skip to main content"
+
+
+def assert_error_summary_leads_to_fields(kb: Keyboard, expected_fields: set[str]) -> None:
+    """After a refused form: focus on the summary (role=alert), one link per error,
+    each pointing at a field on the page; Enter on the first one focuses its field."""
+    page = kb.page
+    summary = page.locator("#secondop-error-summary")
+    assert summary.get_attribute("role") == "alert"
+    now = assert_visible_focus(page)
+    assert now["id"] == "secondop-error-summary", f"focus after the refused form: {now}"
+    targets = [a.get_attribute("href") for a in summary.locator("a").all()]
+    assert {t.lstrip("#") for t in targets} == expected_fields
+    for target in targets:
+        assert page.locator(target).count() == 1, f"the error link {target} points at nothing"
+    kb.to("#secondop-error-summary a")
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == targets[0].lstrip("#"), "Enter on the error link focuses the field"
+    assert_visible_focus(page)
+
+
+@WIDTHS
+def test_self_check(contexts: Any, width: int) -> None:
+    kb = keyboard(contexts, width)
+    kb.goto("/second-opinion/")
+    kb.enter("a[href$='/learn/']")
+    kb.enter("a[href$='/learn/self-check']")
+    kb.space("input[name=situations]")
+    kb.page.keyboard.press("Tab")
+    kb.page.keyboard.press("Space")
+    assert kb.page.locator("input[name=situations]:checked").count() == 2
+    kb.enter("button[type=submit].secondop-button")
+    assert kb.page.locator("h1").inner_text() == "Your self-check results"
+    assert "2 common reasons for a second opinion fit what you told us." in kb.page.inner_text("main")
+
+
+@WIDTHS
+def test_records_letter_with_errors_then_fixed(contexts: Any, width: int) -> None:
+    kb = keyboard(contexts, width)
+    kb.goto("/second-opinion/learn/records-letter")
+    kb.type("#patient_name", "Maria Lopez")
+    kb.enter("button[value=show]")
+    assert_error_summary_leads_to_fields(kb, {"date_of_birth", "facility", "items", "address"})
+    assert kb.page.input_value("#patient_name") == "Maria Lopez", "what was typed is kept"
+    # The first link led to the date of birth: type it there, then the rest.
+    kb.page.keyboard.type("04021968")
+    kb.type("#facility", "Riverside Health Pathology")
+    kb.space("input[name=items]")
+    kb.type("#address", "12 Elm Street, Springfield")
+    kb.enter("button[value=show]")
+    assert kb.page.locator("h1").inner_text() == "Your records letter"
+    text = kb.page.inner_text("main")
+    assert "Riverside Health Pathology" in text and "April 2, 1968" in text
