@@ -184,9 +184,12 @@ TABBABLE_JS = """() => {
     if (el.disabled || el.tabIndex < 0) continue;
     const s = getComputedStyle(el); const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0 || s.visibility === 'hidden') continue;
-    if (el.type === 'radio') {  // one stop per radio group
+    if (el.type === 'radio') {  // one stop per radio group: the checked one, else the first
       if (radioGroups.has(el.name)) continue;
       radioGroups.add(el.name);
+      const checked = el.form && Array.from(el.form.querySelectorAll('input[type=radio]'))
+        .find(r => r.name === el.name && r.checked);
+      if (checked) { keys.push(all.indexOf(checked)); continue; }
     }
     keys.push(all.indexOf(el));
   }
@@ -235,7 +238,10 @@ def walk_tab_order(page: Any) -> list[dict[str, Any]]:
     stops = head + tail
     reached = {s["key"] for s in stops}
     missed = tabbable - reached
-    assert not missed, f"{len(missed)} tabbable elements never got focus with Tab"
+    if missed:
+        html = page.evaluate("""keys => { const all = Array.from(document.querySelectorAll('*'));
+            return keys.map(k => all[k].outerHTML.slice(0, 200)); }""", sorted(missed))
+        raise AssertionError(f"{len(missed)} tabbable elements never got focus with Tab: {html}")
     # Go past the end once more, ready for the way back.
     while focused(page) is not None and focused(page)["key"] != stops[-1]["key"]:
         page.keyboard.press("Tab")

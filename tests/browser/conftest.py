@@ -101,6 +101,17 @@ class Portal:
         self._thread.join()
 
 
+def require_page(portal: Portal, endpoint: str | None) -> None:
+    """Skip a test whose capability is not in this checkout yet (a branch without
+    Packet or Compare); in CI (SECONDOP_REQUIRE_BROWSER=1) that is a failure."""
+    if endpoint is None or endpoint in portal.app.view_functions:
+        return
+    message = f"{endpoint} is not in this checkout yet"
+    if browser_required():
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     server = Portal(tmp_path_factory.mktemp("portal") / "data")

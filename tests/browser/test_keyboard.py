@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from .checks import assert_visible_focus, focused, walk_tab_order
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, require_page
 from .journeys import Keyboard
 from .pages import PAGES, Entry
 
@@ -84,14 +84,16 @@ def test_error_summary_is_focused_on_load_by_secondop_js(contexts: Any,
     for javascript, expected in ((True, "secondop-error-summary"), (False, None)):
         page = contexts.page("sam", javascript=javascript)
         page.goto("/second-opinion/choose")
-        page.click("button[type=submit].secondop-button")
-        page.wait_for_selector("#secondop-error-summary")
+        with page.expect_navigation():
+            page.click("button[type=submit].secondop-button")
+        assert page.locator("#secondop-error-summary").count() == 1
         now = focused(page)
         assert (now and now["id"]) == expected
 
 
 @pytest.mark.parametrize("entry", [e for e in PAGES if e.walk], ids=lambda e: e.name)
 def test_tab_order_has_no_trap(entry: Entry, contexts: Any, data: Any) -> None:
+    require_page(contexts.portal, entry.needs)
     page = contexts.shared(entry.user)
     entry.open(page, data)
     stops = walk_tab_order(page)

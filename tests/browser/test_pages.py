@@ -14,7 +14,7 @@ from .checks import (
     describe_violations,
     run_axe,
 )
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, require_page
 from .pages import PAGES, Entry
 
 LANGS = ["en", "ar"]
@@ -30,6 +30,7 @@ def open_entry(contexts: Any, data: Any, entry: Entry, lang: str) -> Any:
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("entry", PAGES, ids=[e.name for e in PAGES])
 def test_page(entry: Entry, lang: str, contexts: Any, data: Any, screenshot_dir: Path) -> None:
+    require_page(contexts.portal, entry.needs)
     page = open_entry(contexts, data, entry, lang)
     html = page.locator("html")
     if lang == "ar":

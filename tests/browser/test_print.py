@@ -4,15 +4,18 @@ navigation chrome (header, language switcher, crumbs, buttons)."""
 from __future__ import annotations
 
 import io
+import unicodedata
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
+from .conftest import require_page
 from .pages import PAGES, Entry
 
 PRINTED = ["hub-maria", "learn-topic-how-to-ask", "learn-letter", "learn-centers-filtered",
-           "learn-selfcheck-result"]
+           "learn-selfcheck-result", "packet-detail-full", "packet-timeline-full", "packet-gaps-full",
+           "compare-worksheet-full", "compare-side-by-side"]
 # Pages that print something else than the screen page: the records letter prints
 # only the letter (to sign and send), without the page's heading or disclaimer.
 PRINTS_ONLY = {"learn-letter": "Request for copies of my medical records"}
@@ -28,12 +31,13 @@ def printable(names: list[str]) -> list[Entry]:
 
 @pytest.mark.parametrize("entry", printable(PRINTED), ids=lambda e: e.name)
 def test_print_to_pdf(entry: Entry, contexts: Any, data: Any) -> None:
+    require_page(contexts.portal, entry.needs)
     page = contexts.page(entry.user)
     entry.open(page, data)
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", print_background=False)
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    text = " ".join(text.split())
+    text = " ".join(unicodedata.normalize("NFKC", text).split())  # NFKC: the "fi" ligature
     if entry.name in PRINTS_ONLY:
         assert PRINTS_ONLY[entry.name] in text
         assert entry.heading not in text and "For information only." not in text
