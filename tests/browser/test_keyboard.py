@@ -150,3 +150,15 @@ def test_records_letter_with_errors_then_fixed(contexts: Any, width: int) -> Non
     assert kb.page.locator("h1").inner_text() == "Your records letter"
     text = kb.page.inner_text("main")
     assert "Riverside Health Pathology" in text and "April 2, 1968" in text
+
+
+def test_skip_link_moves_the_focus_to_the_main_content(contexts: Any) -> None:
+    kb = keyboard(contexts, DESKTOP["width"], "maria")
+    kb.goto("/second-opinion/")
+    kb.to("a[href='#main']")
+    kb.page.keyboard.press("Enter")
+    assert focused(kb.page)["id"] == "main"
+    # The next Tab lands inside the main content, past the portal's header.
+    kb.page.keyboard.press("Tab")
+    assert kb.page.evaluate("document.getElementById('main').contains(document.activeElement)")
+    assert_visible_focus(kb.page)
