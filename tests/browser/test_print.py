@@ -21,7 +21,7 @@ PRINTED = ["hub-maria", "learn-topic-how-to-ask", "learn-letter", "learn-centers
 PRINTS_ONLY = {"learn-letter": "Request for copies of my medical records"}
 # Words that only the screen chrome carries.
 CHROME = ["Skip to main content", "Sign out", "Sign in", "Language", "You are here",
-          "Riverside Health is a demonstration portal"]
+          "Riverside Health is a demonstration portal", "Change person"]
 
 
 def printable(names: list[str]) -> list[Entry]:
@@ -35,6 +35,10 @@ def test_print_to_pdf(entry: Entry, contexts: Any, data: Any) -> None:
     page = contexts.page(entry.user)
     entry.open(page, data)
     page.emulate_media(media="print")
+    buttons = page.eval_on_selector_all(
+        "button, input[type=submit]", "els => els.filter(e => e.getBoundingClientRect().width > 0)"
+        ".map(e => e.outerHTML.slice(0, 120))")
+    assert not buttons, f"buttons on paper: {buttons}"
     pdf = page.pdf(format="A4", print_background=False)
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     text = " ".join(unicodedata.normalize("NFKC", text).split())  # NFKC: the "fi" ligature
