@@ -165,10 +165,6 @@ def tab_to(page: Any, selector: str, *, backwards: bool = False, limit: int = 80
                          + " > ".join(path[-15:]))
 
 
-def press(page: Any, key: str) -> None:
-    page.keyboard.press(key)
-
-
 def type_text(page: Any, text: str) -> None:
     """Type into the focused field, as a person on a keyboard would."""
     assert focused(page) is not None, "nothing focused to type into"

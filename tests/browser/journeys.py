@@ -9,8 +9,6 @@ from typing import Any
 from .checks import (
     assert_no_horizontal_scroll,
     assert_target_sizes,
-    focused,
-    label,
     tab_to,
     type_text,
 )
@@ -55,9 +53,6 @@ class Keyboard:
     def space(self, selector: str) -> None:
         self.to(selector)
         self.page.keyboard.press("Space")
-
-    def focused_label(self) -> str:
-        return label(focused(self.page))
 
     def sign_in(self, user: str) -> None:
         """From the portal's home page: the skip link, then the header's Sign in link."""
