@@ -83,6 +83,8 @@ PAGES: list[Entry] = [
     Entry("learn-centers-filtered", None, f"{P}/learn/centers?state=MA&remote=1",
           "Find cancer centers and programs"),
     # Packet: Lee has none (empty), Maria one fresh and one full packet, Sam acts for Maria.
+    # Not signed in: the portal's login page, which brings the person back afterwards.
+    Entry("packet-anonymous", None, f"{P}/packet/", "Sign in", walk=False, needs=PACKET),
     Entry("packet-index-empty", "lee", f"{P}/packet/", "Your records packets", needs=PACKET),
     Entry("packet-index-full", "maria", "packet_index_full", "Your records packets", needs=PACKET),
     Entry("packet-new", "maria", f"{P}/packet/new", "Start a new packet", needs=PACKET),
