@@ -6,3 +6,5 @@ registers its hub card with :func:`oncokind_secondop.blueprint.hub_section`.
 from __future__ import annotations
 
 from . import learn  # noqa: E402,F401
+from .compare import views as compare_views  # noqa: E402,F401
+from .packet import views as packet_views  # noqa: E402,F401

@@ -23,14 +23,9 @@ class PdfFetchRefused(ValueError):
     """A PDF template asked for something outside the package's static files."""
 
 
-def static_url_fetcher(url: str, timeout: int = 10, ssl_context: Any = None,
-                       http_headers: Any = None) -> dict[str, Any]:
-    """Serve ``…/static/<path>`` from the package folder; refuse anything else."""
+def _static_resource(url: str) -> tuple[bytes, str]:
+    """The bytes and type of one of the blueprint's static files; refuse anything else."""
     parts = urlsplit(url)
-    if parts.scheme == "data":
-        from weasyprint.urls import default_url_fetcher
-
-        return default_url_fetcher(url)  # type: ignore[no-any-return]
     static_prefix = url_for("secondop.static", filename="")
     path = unquote(parts.path)
     if parts.scheme not in ("secondop-pdf", "") or not path.startswith(static_prefix):
@@ -39,8 +34,37 @@ def static_url_fetcher(url: str, timeout: int = 10, ssl_context: Any = None,
     if STATIC_ROOT not in target.parents or not target.is_file():
         raise PdfFetchRefused(f"no such static file: {path!r}")
     mime, _ = mimetypes.guess_type(target.name)
-    return {"string": target.read_bytes(), "mime_type": mime or "application/octet-stream",
-            "redirected_url": url}
+    return target.read_bytes(), mime or "application/octet-stream"
+
+
+def static_url_fetcher(url: str, timeout: int = 10, ssl_context: Any = None,
+                       http_headers: Any = None) -> dict[str, Any]:
+    """Serve ``…/static/<path>`` from the package folder; refuse anything else
+    (the older dict-returning fetcher interface)."""
+    if urlsplit(url).scheme == "data":
+        from weasyprint.urls import default_url_fetcher
+
+        return default_url_fetcher(url)  # type: ignore[no-any-return]
+    data, mime = _static_resource(url)
+    return {"string": data, "mime_type": mime, "redirected_url": url}
+
+
+def _make_fetcher() -> Any:
+    """WeasyPrint >= 68 wants a ``URLFetcher`` whose ``fetch`` returns a
+    ``URLFetcherResponse``; older versions take the plain function."""
+    try:
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+    except ImportError:  # WeasyPrint < 68
+        return static_url_fetcher
+
+    class StaticURLFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if urlsplit(url).scheme == "data":
+                return super().fetch(url, headers)  # inline data: no I/O
+            data, mime = _static_resource(url)
+            return URLFetcherResponse(url, data, {"Content-Type": mime})
+
+    return StaticURLFetcher(allowed_protocols=("data", "secondop-pdf"))
 
 
 def render_pdf(template: str, *, attachments: list[Any] | None = None,
@@ -52,6 +76,6 @@ def render_pdf(template: str, *, attachments: list[Any] | None = None,
     from weasyprint import HTML
 
     html = render_template(template, secondop_pdf=True, **context)
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher or static_url_fetcher)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher or _make_fetcher())
     current_app.logger.debug("rendering PDF from %s", template)  # template name only: no patient data
     return document.write_pdf(pdf_variant="pdf/ua-1", attachments=attachments or None)  # type: ignore[no-any-return]

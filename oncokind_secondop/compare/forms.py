@@ -1,0 +1,183 @@
+"""Forms for worksheets, opinions and the patient's row marks.
+
+The opinion form and the marks form are built from :data:`.fields.OPINION_FIELDS`.
+Every form that saves carries the worksheet's ``version`` (hidden), which the
+service checks so a stale copy is refused instead of overwriting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, Field, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from ..i18n import _l
+from .fields import COMPARED_KEYS, OPINION_FIELDS, VISIT_KINDS, OpinionField
+from .models import MARKS
+
+try:  # WTForms 3.3 deprecates (value, label) tuples
+    from wtforms import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    SelectChoice = None
+
+
+def _choices(pairs: Any) -> list[Any]:
+    return [
+        SelectChoice(value, label) if SelectChoice else (value, label) for value, label in pairs
+    ]
+
+
+NOTES_MAX = 20000  # the worksheet's own notes: one field, well under the form limit
+
+
+def _version_field() -> IntegerField:
+    # Not shown; a missing or altered value is a bad request, not a user error.
+    return IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class VersionedForm(FlaskForm):
+    version = _version_field()
+
+    def version_is_valid(self) -> bool:
+        return not self.version.errors and isinstance(self.version.data, int)
+
+    def user_errors(self) -> dict[str, list[Any]]:
+        return {name: errs for name, errs in self.errors.items() if name != "version"}
+
+
+class NewWorksheetForm(FlaskForm):
+    title = StringField(
+        _l("Name this worksheet"),
+        description=_l(
+            "Something that helps you find it again, for example “Treatment choice, spring”."
+        ),
+        validators=[
+            DataRequired(message=_l("Please give the worksheet a name.")),
+            Length(max=200, message=_l("Please keep the name under 200 characters.")),
+        ],
+    )
+    notes = TextAreaField(
+        _l("Notes (optional)"),
+        description=_l("For example what decision you are facing and by when."),
+        validators=[
+            Optional(),
+            Length(max=NOTES_MAX, message=_l("These notes are too long. Please shorten them.")),
+        ],
+    )
+
+
+class WorksheetForm(NewWorksheetForm, VersionedForm):
+    pass
+
+
+class ConfirmForm(VersionedForm):
+    """Remove an opinion or a worksheet (the version makes sure you saw the latest)."""
+
+
+class MoveForm(VersionedForm):
+    """Move an opinion's column one place earlier or later (the buttons send it)."""
+
+    direction = RadioField(
+        choices=_choices([("up", "up"), ("down", "down")]), validators=[InputRequired()]
+    )
+
+
+class PlainDateField(DateField):
+    """A date field whose error speaks our language (WTForms' own message is
+    not in our catalog)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(
+                str(_l("Please enter the date as year, month and day, for example 2026-03-14."))
+            ) from exc
+
+
+def _opinion_field(spec: OpinionField) -> Field:
+    too_long = _l("This answer is too long. Please keep it under %(max)d characters.")
+    if spec.kind == "date":
+        return PlainDateField(
+            spec.label, description=spec.hint, validators=[Optional()], format="%Y-%m-%d"
+        )
+    if spec.kind == "choice":
+        choices = _choices([("", _l("Not recorded")), *VISIT_KINDS])
+        return RadioField(
+            spec.label, description=spec.hint, choices=choices, default="", validate_choice=True
+        )
+    field_class = StringField if spec.kind == "line" else TextAreaField
+    return field_class(
+        spec.label,
+        description=spec.hint,
+        validators=[Optional(), Length(max=spec.max_length, message=too_long)],
+    )
+
+
+class _OpinionFormBase(VersionedForm):
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        doctor = (self["doctor"].data or "").strip()
+        center = (self["center"].data or "").strip()
+        if not doctor and not center:
+            self["doctor"].errors = [
+                *self["doctor"].errors,
+                _l(
+                    "Please give the doctor's name or the center, so you can tell the opinions "
+                    "apart."
+                ),
+            ]
+            ok = False
+        return ok
+
+    def values(self) -> dict[str, Any]:
+        """What to store: stripped text, a date or None, a known choice or ""."""
+        out: dict[str, Any] = {}
+        for spec in OPINION_FIELDS:
+            data = self[spec.key].data
+            if spec.kind == "date":
+                out[spec.key] = data
+            else:
+                out[spec.key] = (data or "").strip()
+        return out
+
+
+OpinionForm: type[_OpinionFormBase] = type(
+    "OpinionForm", (_OpinionFormBase,), {spec.key: _opinion_field(spec) for spec in OPINION_FIELDS}
+)
+
+MARK_CHOICES: tuple[tuple[str, Any], ...] = (
+    ("", _l("Not marked")),
+    ("agree", _l("They agree")),
+    ("differ", _l("They differ")),
+    ("unsure", _l("Not sure")),
+)
+assert {value for value, _ in MARK_CHOICES if value} == set(MARKS)
+
+
+def mark_field_name(key: str) -> str:
+    return f"mark_{key}"
+
+
+class _MarksFormBase(VersionedForm):
+    def marks(self) -> dict[str, str]:
+        return {
+            key: self[mark_field_name(key)].data
+            for key in COMPARED_KEYS
+            if self[mark_field_name(key)].data in MARKS
+        }
+
+
+MarksForm: type[_MarksFormBase] = type(
+    "MarksForm",
+    (_MarksFormBase,),
+    {
+        mark_field_name(key): RadioField(
+            choices=_choices(MARK_CHOICES), default="", validate_choice=True
+        )
+        for key in COMPARED_KEYS
+    },
+)

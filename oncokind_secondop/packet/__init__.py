@@ -1,0 +1,1 @@
+"""Packet: the records a second-opinion team needs, gathered, tracked and exported."""

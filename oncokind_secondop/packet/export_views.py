@@ -1,0 +1,72 @@
+"""Export routes: the summary PDF and the ZIP of the whole packet."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import render_template
+from flask.typing import ResponseReturnValue
+
+from ..access import acting, get_or_404, patient_view
+from ..blueprint import bp
+from ..exports import packet_summary, packet_zip
+from ..extension import current_secondop
+from ..i18n import _
+from ..responses import attachment_response
+from ..signals import emit_audit
+from .models import Packet
+
+EXPORT = "packet_export"
+
+
+@bp.route("/packet/<int:packet_id>/export/summary.pdf", endpoint="packet_export_pdf")
+@patient_view("export", EXPORT)
+def packet_export_pdf(packet_id: int) -> ResponseReturnValue:
+    packet = get_or_404(Packet, packet_id, action="export", category=EXPORT)
+    pdf = packet_summary.summary_pdf(packet_summary.load_contents(packet))
+    emit_audit("export", EXPORT, object_id=packet.id, recipient=packet.center_name)
+    return attachment_response(
+        pdf, filename=_("second-opinion-summary.pdf"), mimetype="application/pdf"
+    )
+
+
+@bp.route("/packet/<int:packet_id>/export/packet.zip", endpoint="packet_export_zip")
+@patient_view("export", EXPORT)
+def packet_export_zip(packet_id: int) -> ResponseReturnValue:
+    packet = get_or_404(Packet, packet_id, action="export", category=EXPORT)
+    contents = packet_summary.load_contents(packet)
+    store = current_secondop.files
+    try:
+        packet_zip.verify_all(store, contents.documents)
+    except packet_zip.StoredFileProblem as problem:
+        emit_audit("export", EXPORT, outcome="error", object_id=packet.id)
+        return render_template(
+            "secondop/packet/file_problem.html",
+            packet=packet,
+            documents=problem.documents,
+            exporting=True,
+        ), 409
+    created = datetime.now(UTC)
+    titles = contents.item_titles()
+    planned = packet_zip.plan_files(
+        [(item.id, titles[item.id]) for item in contents.items], contents.documents
+    )
+    pdf = packet_summary.summary_pdf(contents, created)
+    stream, length = packet_zip.packet_zip(
+        store,
+        planned,
+        summary_pdf=pdf,
+        index_html=packet_summary.index_html(contents, planned, created),
+        manifest_json=packet_zip.manifest(
+            patient=acting().patient,
+            packet=packet,
+            planned=planned,
+            summary_pdf=pdf,
+            item_titles=titles,
+            created=created,
+        ),
+    )
+    emit_audit("export", EXPORT, object_id=packet.id, recipient=packet.center_name)
+    return attachment_response(
+        stream, filename=_("second-opinion-packet.zip"), mimetype="application/zip", size=length
+    )
