@@ -98,6 +98,8 @@ PAGES: list[Entry] = [
     Entry("packet-gaps-full", "maria", "packet_gaps", "What is still missing", needs=PACKET),
     Entry("packet-item-empty", "maria", "empty_item", "Pathology reports", needs=PACKET),
     Entry("packet-item-full", "maria", "full_item", "Pathology reports", needs=PACKET),
+    Entry("packet-item-slides", "maria", "slides_item", "Slides and blocks", needs=PACKET),
+    Entry("packet-upload-refused", "maria", "upload_refused", "Imaging reports", needs=PACKET),
     Entry("packet-item-errors", "maria", "item_errors", "Imaging reports", status=400, needs=PACKET),
     Entry("packet-document-delete", "maria", "document_delete", "Delete this file?", needs=PACKET),
     Entry("packet-timeline-empty", "maria", "empty_timeline", "Your timeline", needs=PACKET),
@@ -292,6 +294,21 @@ class Data:
     def full_item(self, page: Any) -> str:
         full = self._full_packet()
         return f"{P}/packet/{full['id']}/items/{full['items'][0]}"
+
+    def slides_item(self, page: Any) -> str:
+        full = self._full_packet()
+        return f"{P}/packet/{full['id']}/items/{full['items'][1]}"
+
+    def upload_refused(self, page: Any) -> None:
+        """A web page saved as ".pdf": refused in place, with the message where the form is."""
+        packet_id = self._empty_packet()
+        page.goto(f"{P}/packet/{packet_id}/items/{self.item_ids(packet_id)[2]}")
+        fake = self.contexts.portal.data.parent / "not-really.pdf"
+        fake.write_text("<html><body>not a PDF</body></html>")
+        page.set_input_files("#so-upload-file", fake)
+        page.click("form[data-secondop-upload] button[type=submit]")
+        page.wait_for_selector("#secondop-error-summary, [data-secondop-upload-error]")
+        self.last_status = 200
 
     def item_errors(self, page: Any) -> None:
         """Dates the wrong way round: got it before it was asked for."""
