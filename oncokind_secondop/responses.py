@@ -11,14 +11,24 @@ from flask import Response
 DOWNLOAD_CSP = "sandbox; default-src 'none'"
 
 
+def _ascii_only(text: str, *, keep: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return "".join(ch if ch.isalnum() or ch in keep else "_" for ch in folded)
+
+
 def content_disposition(filename: str) -> str:
     """RFC 6266: an ASCII fallback plus the UTF-8 ``filename*`` for any script."""
     cleaned = "".join(ch for ch in filename if unicodedata.category(ch)[0] != "C") or "download"
-    ascii_name = unicodedata.normalize("NFKD", cleaned).encode("ascii", "ignore").decode("ascii")
-    ascii_name = "".join(ch if ch.isalnum() or ch in "._- " else "_" for ch in ascii_name).strip(" .")
-    if not ascii_name or ascii_name.startswith("_."):
-        ascii_name = "download" + ("." + cleaned.rsplit(".", 1)[-1] if "." in cleaned else "")
-        ascii_name = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in ascii_name)
+    stem, dot, ext = cleaned.rpartition(".")
+    if not dot:
+        stem, ext = cleaned, ""
+    ascii_stem = _ascii_only(stem, keep="._- ").strip(" .")
+    ascii_ext = _ascii_only(ext, keep="")
+    if not any(ch.isalnum() for ch in ascii_stem):
+        # Nothing readable survived (a name in Korean, Arabic, Chinese...): old
+        # clients get a neutral name; modern ones use filename* below.
+        ascii_stem = "download"
+    ascii_name = ascii_stem + (f".{ascii_ext}" if ascii_ext else "")
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(cleaned, safe='')}"
 
 
