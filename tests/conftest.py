@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -15,6 +16,7 @@ from oncokind_secondop.db import Base
 from oncokind_secondop.extension import current_secondop
 from oncokind_secondop.signals import AuditEvent, audit_event
 
+from .chromium import CHROMIUM, CHROMIUM_ARGS, browser_required, missing_reason
 from .fake_host import create_app
 
 
@@ -79,3 +81,35 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     for folder in ("fake_host/translations", "fake_host/overrides"):
         for domain in ("messages", "oncokind_secondop"):
             compile_catalogs(root / "tests" / folder, root / "tests" / folder, domain=domain)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Any]:
+    reason = missing_reason()
+    if reason is not None:
+        if browser_required():
+            pytest.fail(f"SECONDOP_REQUIRE_BROWSER=1 but {reason.split(': ', 1)[1]}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Any) -> Iterator[Any]:
+    """One headless Chromium for the whole run; tests open their own contexts."""
+    browser = playwright_instance.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def collect_page_errors(page: Any) -> list[str]:
+    """Script errors and console errors of a page (favicon misses aside)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
+            and "favicon" not in (m.location or {}).get("url", "") else None)
+    page.console_errors = errors
+    return errors

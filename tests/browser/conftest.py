@@ -7,7 +7,6 @@ is skipped with one clear reason; with ``SECONDOP_REQUIRE_BROWSER=1`` (set by
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import threading
 from collections.abc import Iterator
@@ -17,17 +16,10 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
+from ..chromium import CHROMIUM, CHROMIUM_ARGS, browser_required, missing_reason  # noqa: F401
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-CHROMIUM = Path(os.environ.get("SECONDOP_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 780}
@@ -35,21 +27,6 @@ PHONE = {"width": 360, "height": 780}
 # Demo accounts of the example portal (example_host/models.py).
 USERS = {"maria": "maria@example.org", "sam": "sam@example.org", "lee": "lee@example.org"}
 PASSWORD = "demo-password"
-
-
-def missing_reason() -> str | None:
-    """Why the browser tests cannot run here, or None when they can."""
-    if not CHROMIUM.exists():
-        return (f"browser tests skipped: {CHROMIUM} not found; "
-                "install with apt-get install chromium, see README")
-    if importlib.util.find_spec("playwright") is None:
-        return ("browser tests skipped: the playwright package is not installed; "
-                "pip install -e '.[test]', see README")
-    return None
-
-
-def browser_required() -> bool:
-    return os.environ.get("SECONDOP_REQUIRE_BROWSER") == "1"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -120,22 +97,6 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
 
 
 # --- the browser ----------------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def playwright_instance() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_instance: Any) -> Iterator[Any]:
-    browser = playwright_instance.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
-
 
 def sign_in(page: Any, portal: Portal, user: str) -> None:
     """Sign in through the portal's own login form."""

@@ -4,7 +4,6 @@ table with the marks as words. Skipped where no browser is available."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 
@@ -12,19 +11,6 @@ import pytest
 from werkzeug.serving import make_server
 
 from .conftest import BASE
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-playwright_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
@@ -38,13 +24,12 @@ def server(app) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(server):  # type: ignore[no-untyped-def]
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        page = browser.new_page()
-        page.goto(f"{server}/test-login/p-maria")
-        yield page
-        browser.close()
+def page(server, browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{server}/test-login/p-maria")
+    yield page
+    context.close()
 
 
 def _display(page, selector: str) -> str:  # type: ignore[no-untyped-def]

@@ -4,7 +4,6 @@ ids, upload sample files (made in code with pypdf and pydicom)."""
 from __future__ import annotations
 
 import io
-import shutil
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -18,6 +17,7 @@ from flask.testing import FlaskClient
 from oncokind_secondop.extension import current_secondop
 from oncokind_secondop.packet.models import ChecklistItem, Document, Packet, TimelineEvent
 
+from ..conftest import collect_page_errors
 from ..uploads.samples import dicom_zip, pdf_bytes
 
 BASE = "/second-opinion/packet"
@@ -136,7 +136,6 @@ def sample_dicom_zip() -> bytes:
     return dicom_zip(3)
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture
@@ -157,38 +156,13 @@ def live(tmp_path: Path) -> Iterator[tuple[str, Flask]]:
 
 
 @pytest.fixture
-def page() -> Iterator[Any]:
+def page(browser: Any) -> Iterator[Any]:
     """A headless Chromium page that records script errors in ``page.console_errors``."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on(
-            "console",
-            lambda m: (
-                errors.append(m.text)
-                if m.type == "error" and "favicon" not in (m.location or {}).get("url", "")
-                else None
-            ),
-        )
-        page.console_errors = errors  # type: ignore[attr-defined]
-        yield page
-        browser.close()
+    context = browser.new_context()
+    page = context.new_page()
+    collect_page_errors(page)
+    yield page
+    context.close()
 
 
 __all__ = ["BASE", "PacketHelper", "Packet", "Document"]

@@ -7,14 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from oncokind_secondop.packet.models import Document
 
 from ..uploads import samples
-from .conftest import BASE, CHROMIUM, PacketHelper
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+from .conftest import BASE, PacketHelper
 
 
 def _open_item(live: tuple[str, Any], page: Any, key: str) -> tuple[int, int]:

@@ -3,7 +3,6 @@ server's redirect, errors shown in place with the user's values kept, and an
 early size check. Skipped where Chromium or Playwright is not installed."""
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,13 +16,10 @@ from oncokind_secondop.csrf import checks_csrf_itself, exempt_streaming_views
 from oncokind_secondop.extension import current_secondop
 from oncokind_secondop.uploads import UploadRejected, receive_upload, upload_redirect
 
+from ..conftest import collect_page_errors
 from ..fake_host import create_app
 from . import samples
 from .conftest import stored_paths
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 
 PAGE = """<!doctype html><html lang="en"><head><title>Upload</title>
 <link rel="stylesheet" href="{{ url_for('secondop.static', filename='secondop/upload.css') }}">
@@ -89,19 +85,12 @@ def live(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def browser_page() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error"
-                and "favicon" not in (m.location or {}).get("url", "") else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.console_errors = errors  # type: ignore[attr-defined]
-        yield page
-        browser.close()
+def browser_page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    page = context.new_page()
+    collect_page_errors(page)
+    yield page
+    context.close()
 
 
 def record_status_texts(page: Any) -> list[str]:
@@ -177,15 +166,15 @@ def test_too_large_is_refused_before_sending(live, browser_page, tmp_path):
     assert stored_paths(tmp_path / "files") == []
 
 
-def test_without_javascript_the_plain_form_works(live, tmp_path):
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_context(java_script_enabled=False).new_page()
+def test_without_javascript_the_plain_form_works(live, tmp_path, browser):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
         page.goto(live + "/page")
         page.set_input_files("#file", files=[
             {"name": "report.pdf", "mimeType": "application/pdf", "buffer": samples.pdf_bytes()}])
         page.click("button[type=submit]")
         page.wait_for_url("**/done?*")
         assert "Uploaded: report.pdf" in page.content()
-        browser.close()
+    finally:
+        context.close()
