@@ -64,15 +64,27 @@ def pseudo_catalog_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture
-def pseudo_app(tmp_path: Path, pseudo_catalog_dir: Path) -> Iterator[Flask]:
-    app = create_app(tmp_path, {"SECONDOP_TRANSLATION_DIRECTORIES": [str(pseudo_catalog_dir)]})
+def _app(tmp_path: Path, config: dict[str, object]) -> Iterator[Flask]:
+    """A fake host not named ``app``: pytest-flask pushes a request context (and
+    caches its locale) for the ``app`` fixture, which would pin one language."""
+    app = create_app(tmp_path, config)
     _reset_database(app)
     yield app
     from oncokind_secondop.extension import current_secondop
 
     with app.app_context():
         current_secondop.records.engine.dispose()
+
+
+@pytest.fixture
+def pseudo_app(tmp_path: Path, pseudo_catalog_dir: Path) -> Iterator[Flask]:
+    yield from _app(tmp_path, {"SECONDOP_TRANSLATION_DIRECTORIES": [str(pseudo_catalog_dir)]})
+
+
+@pytest.fixture
+def lang_app(tmp_path: Path) -> Iterator[Flask]:
+    """The fake host with only the package's own catalogs."""
+    yield from _app(tmp_path, {})
 
 
 # --- Maria's data ------------------------------------------------------------------------------
