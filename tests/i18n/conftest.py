@@ -105,7 +105,8 @@ LETTER = {"patient_name": "Maria Lopez", "date_of_birth": "1968-04-02",
           "format": "electronic", "send_to": "me", "address": "12 Oak Street, Springfield"}
 
 
-def seed_maria(app: Flask, client: FlaskClient) -> Seeded:
+def seed_maria(app: Flask, client: FlaskClient, *, center: str = "Zenith Cancer Institute",
+               title: str = "Surgery or radiation") -> Seeded:
     """A packet with items, a document, timeline events and a request; a worksheet
     with three opinions, all through the pages' own POST routes as Maria."""
     from oncokind_secondop.compare.models import Opinion
@@ -113,7 +114,7 @@ def seed_maria(app: Flask, client: FlaskClient) -> Seeded:
 
     assert client.get("/test-login/p-maria").status_code == 200
     packets = PacketHelper(app, client)
-    packet_id = packets.create("Zenith Cancer Institute")
+    packet_id = packets.create(center)
     packets.set_status(packet_id, "pathology_reports", "received", received_on="2026-10-02")
     packets.set_status(packet_id, "slides_blocks", "requested", requested_on="2026-10-01")
     packets.add_event(packet_id, "Biopsy at Riverside", 2026, 3, 14, kind="diagnosis")
@@ -126,7 +127,7 @@ def seed_maria(app: Flask, client: FlaskClient) -> Seeded:
     assert response.status_code == 302, response.get_data(as_text=True)
 
     compare = CompareHelper(app, client)
-    worksheet_id = compare.create("Surgery or radiation", "Decide by June")
+    worksheet_id = compare.create(title, "Decide by June")
     opinions = [opinion_data(n) for n in (1, 2, 3)]
     opinion_ids = [compare.add_opinion(worksheet_id, data) for data in opinions]
 
@@ -134,7 +135,7 @@ def seed_maria(app: Flask, client: FlaskClient) -> Seeded:
     event = packets.all(TimelineEvent, packet_id=packet_id)[0]
     document = packets.all(Document, packet_id=packet_id)[0]
     assert packets.all(Opinion, worksheet_id=worksheet_id)
-    typed = {"Zenith Cancer Institute", "Is surgery the best first step?", "Surgery, then chemotherapy",
+    typed = {center, title, "Is surgery the best first step?", "Surgery, then chemotherapy",
              "To remove the cancer", "Biopsy at Riverside", "First scan", "pathology-report.pdf",
              "General Hospital", "Health Information Management", "Surgery or radiation",
              "Decide by June", "Maria Lopez", "Sam Lopez", "Lee Chen", "Ana Ruiz",
