@@ -7,7 +7,6 @@ import calendar
 from datetime import date
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,6 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..form_messages import SecondOpForm
 from ..i18n import _l
 from .checklist import EVENT_KINDS, LETTER_ENTRIES, SLIDE_MATERIALS, STATUSES
 
@@ -42,7 +42,7 @@ def _strip(value: Any) -> Any:
 STRIP = [_strip]
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(SecondOpForm):
     version = HiddenField(validators=[InputRequired()])
 
     def expected_version(self) -> int:
@@ -171,7 +171,7 @@ class ItemForm(VersionedForm):
         }
 
 
-class SlideForm(FlaskForm):
+class SlideForm(SecondOpForm):
     lab = StringField(
         _l("Lab or hospital that holds them"),
         filters=STRIP,
@@ -365,7 +365,7 @@ class FacilityForm(VersionedForm):
         }
 
 
-class ReceivedForm(FlaskForm):
+class ReceivedForm(SecondOpForm):
     received_on = DateField(
         _l("Date the records arrived"),
         default=date.today,
@@ -373,5 +373,5 @@ class ReceivedForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(SecondOpForm):
     """A button that changes state (delete, mark sent): CSRF only."""

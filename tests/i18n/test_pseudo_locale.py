@@ -154,3 +154,52 @@ def test_the_check_finds_english_outside_the_markers() -> None:
     with pytest.raises(AssertionError, match="Upload"):
         check("⟦Your packet⟧ Upload ⟦a ⟦file⟧⟧ Maria", {"Maria"}, "sample")
     check("⟦Your packet for %s⟧ Maria 12 ⟦x⟧", {"Maria"}, "sample")
+
+
+def test_empty_states_are_inside_the_domain(pseudo_app: Flask, seeded: Seeded) -> None:
+    """Lee has no packet and no worksheet: the empty lists and first-time pages."""
+    client = pseudo_app.test_client()
+    client.get("/test-login/p-lee")
+    allowed = allowed_data(seeded) | {"Lee Chen"}
+    for endpoint, url in page_urls(pseudo_app, seeded):
+        if re.search(r"/\d+(/|$)", url) or endpoint == "secondop.choose_patient":
+            continue  # Maria's objects: 404 for Lee
+        title, runs = visible_text(_get(client, url))
+        check("\n".join([title.replace("| Fake Host", ""), *runs]), allowed, f"Lee {url}")
+
+
+ERROR_POSTS = [
+    ("/second-opinion/packet/new", {"version": "0"}),
+    ("/second-opinion/compare/new", {}),
+    ("/second-opinion/learn/records-letter", {"action": "show", "date_of_birth": "not a date"}),
+    ("/second-opinion/learn/self-check", {}),
+]
+
+
+def test_error_pages_and_form_errors_are_inside_the_domain(pseudo_app: Flask, seeded: Seeded) -> None:
+    """Validation messages (ours, not WTForms' English defaults) and the 404 page."""
+    client = pseudo_app.test_client()
+    client.get("/test-login/p-maria")
+    allowed = allowed_data(seeded)
+    failures = []
+    posts = [*ERROR_POSTS,
+             (f"/second-opinion/packet/{seeded.packet_id}/timeline", {"year": "abc", "version": "0"}),
+             (f"/second-opinion/packet/{seeded.packet_id}/requests/new", {"version": "0"}),
+             (f"/second-opinion/packet/{seeded.packet_id}/requests/new",
+              {"version": "0", "name": "General Hospital", "requested_on": "soon",
+               "requested_items": ["pathology_reports"], "department": "x" * 300}),
+             (f"/second-opinion/compare/{seeded.worksheet_id}/opinions/new",
+              {"start_date": "31/31/2026", "version": "0"})]
+    for url, data in posts:
+        response = client.post(f"{url}?lang={PSEUDO}", data=data)
+        assert response.status_code in (200, 400, 409, 422), (url, response.status_code)
+        title, runs = visible_text(response.get_data(as_text=True))
+        try:
+            check("\n".join([title.replace("| Fake Host", ""), *runs]), allowed, f"POST {url}")
+        except AssertionError as error:
+            failures.append(str(error))
+    response = client.get(f"/second-opinion/packet/999999?lang={PSEUDO}")
+    assert response.status_code == 404
+    title, runs = visible_text(response.get_data(as_text=True))
+    check("\n".join([title.replace("| Fake Host", ""), *runs]), allowed, "404 page")
+    assert not failures, "\n".join(failures)
