@@ -214,12 +214,17 @@ MONTHS = [("", _l("Month (if you know it)"))] + [(str(m), str(m)) for m in range
 
 
 def month_choices() -> list[Any]:
-    """Month names in the reader's language (the values stay 1 to 12)."""
+    """Month names in the reader's language (the values stay 1 to 12).
+
+    "MMMM", not the stand-alone "LLLL": Babel 2.18 caches a resolved stand-alone
+    alias in shared locale data, so after one Chinese page every later locale's
+    "LLLL" came out in Chinese (python-babel/babel PR #1263; our pseudo-locale
+    test caught it). The format-context names are the same in our languages."""
     from ..i18n import format_date
 
     return _choices(
         [("", _l("Month (if you know it)"))]
-        + [(str(m), format_date(date(2000, m, 1), "LLLL")) for m in range(1, 13)]
+        + [(str(m), format_date(date(2000, m, 1), "MMMM")) for m in range(1, 13)]
     )
 
 

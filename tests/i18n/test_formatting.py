@@ -40,3 +40,15 @@ def test_timeline_month_uses_the_locale_order(lang_app: Flask) -> None:
     assert "2026年3月14日" in html
     html = client.get(f"/second-opinion/packet/{seeded.packet_id}/timeline?lang=es").get_data(as_text=True)
     assert "febrero de 2026" in html
+
+
+def test_month_names_do_not_leak_between_locales(lang_app: Flask) -> None:
+    """Babel 2.18 leaks stand-alone month names across locales ("LLLL" after a
+    Chinese page gave Chinese everywhere); the timeline's month list must not."""
+    client = lang_app.test_client()
+    seeded = seed_maria(lang_app, client)
+    url = f"/second-opinion/packet/{seeded.packet_id}/timeline"
+    assert "三月" in client.get(f"{url}?lang=zh_Hans").get_data(as_text=True)
+    for lang, march in (("fr", "mars"), ("eo", "marto"), ("tl", "Marso")):
+        html = client.get(f"{url}?lang={lang}").get_data(as_text=True)
+        assert f'<option value="3">{march}' in html.replace("Marto", "marto"), lang
