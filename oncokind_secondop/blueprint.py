@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from werkzeug.exceptions import HTTPException
 from wtforms import RadioField
 from wtforms.validators import InputRequired
@@ -17,6 +16,7 @@ from wtforms.validators import InputRequired
 from .access import SESSION_KEY, choose_patient
 from .csrf import protect_blueprint_request
 from .extension import current_secondop
+from .form_messages import SecondOpForm
 from .i18n import _l
 from .signals import emit_audit
 
@@ -114,7 +114,7 @@ def hub() -> ResponseReturnValue:
                            patient=patient, patients=patients)
 
 
-class ChoosePatientForm(FlaskForm):
+class ChoosePatientForm(SecondOpForm):
     patient = RadioField(_l("Whose records are you working on?"), validators=[InputRequired(
         message=_l("Please choose a person."))])
 

@@ -88,6 +88,16 @@ def format_date(value: date | datetime | None, format: str = "medium") -> str:
     return "" if value is None else str(_format_date(value, format))
 
 
+def format_month_year(value: date | None) -> str:
+    """A month and year in the reader's order ("marzo de 2026", "2026年3月"): a
+    CLDR skeleton, because a fixed pattern like "MMMM y" is English word order."""
+    if value is None:
+        return ""
+    from babel.dates import format_skeleton
+
+    return str(format_skeleton("yMMMM", value, locale=current_locale()))
+
+
 def format_datetime(value: datetime | None, format: str = "medium") -> str:
     return "" if value is None else str(_format_datetime(value, format))
 
@@ -114,6 +124,7 @@ def jinja_helpers() -> dict[str, Any]:
         "secondop_lang": html_lang,
         "secondop_date": format_date,
         "secondop_datetime": format_datetime,
+        "secondop_month_year": format_month_year,
         "secondop_number": format_number,
         "secondop_filesize": format_file_size,
     }

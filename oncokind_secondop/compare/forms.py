@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, Field, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from ..form_messages import SecondOpForm
 from ..i18n import _l
 from .fields import COMPARED_KEYS, OPINION_FIELDS, VISIT_KINDS, OpinionField
 from .models import MARKS
@@ -38,7 +38,7 @@ def _version_field() -> IntegerField:
     return IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(SecondOpForm):
     version = _version_field()
 
     def version_is_valid(self) -> bool:
@@ -48,7 +48,7 @@ class VersionedForm(FlaskForm):
         return {name: errs for name, errs in self.errors.items() if name != "version"}
 
 
-class NewWorksheetForm(FlaskForm):
+class NewWorksheetForm(SecondOpForm):
     title = StringField(
         _l("Name this worksheet"),
         description=_l(

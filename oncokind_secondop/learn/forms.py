@@ -9,11 +9,11 @@ from datetime import date
 from typing import Any
 
 from babel.dates import parse_date
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..form_messages import SecondOpForm
 from ..i18n import _, _l, current_locale
 from .selfcheck import CHOICES
 
@@ -93,7 +93,7 @@ class DateText(StringField):
             raise StopValidation(_("The date of birth cannot be in the future."))
 
 
-class SelfCheckForm(FlaskForm):
+class SelfCheckForm(SecondOpForm):
     situations = CheckboxesField(_l("Which of these are true for you? Tick all that fit."),
                                  choices=as_choices(CHOICES))
     urgent = BooleanField(_l("My care team said treatment should start very soon."))
@@ -123,7 +123,7 @@ SEND_TO: list[tuple[str, object]] = [
 ]
 
 
-class RecordsLetterForm(FlaskForm):
+class RecordsLetterForm(SecondOpForm):
     patient_name = StringField(_l("Full name of the patient"), validators=[
         InputRequired(message=_l("Please enter the patient's full name.")), _at_most(120)])
     other_names = StringField(_l("Other names on the records (optional)"),

@@ -7,7 +7,6 @@ import calendar
 from datetime import date
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,6 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..form_messages import SecondOpForm
 from ..i18n import _l
 from .checklist import EVENT_KINDS, LETTER_ENTRIES, SLIDE_MATERIALS, STATUSES
 
@@ -42,7 +42,7 @@ def _strip(value: Any) -> Any:
 STRIP = [_strip]
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(SecondOpForm):
     version = HiddenField(validators=[InputRequired()])
 
     def expected_version(self) -> int:
@@ -171,7 +171,7 @@ class ItemForm(VersionedForm):
         }
 
 
-class SlideForm(FlaskForm):
+class SlideForm(SecondOpForm):
     lab = StringField(
         _l("Lab or hospital that holds them"),
         filters=STRIP,
@@ -214,12 +214,17 @@ MONTHS = [("", _l("Month (if you know it)"))] + [(str(m), str(m)) for m in range
 
 
 def month_choices() -> list[Any]:
-    """Month names in the reader's language (the values stay 1 to 12)."""
+    """Month names in the reader's language (the values stay 1 to 12).
+
+    "MMMM", not the stand-alone "LLLL": Babel 2.18 caches a resolved stand-alone
+    alias in shared locale data, so after one Chinese page every later locale's
+    "LLLL" came out in Chinese (python-babel/babel PR #1263; our pseudo-locale
+    test caught it). The format-context names are the same in our languages."""
     from ..i18n import format_date
 
     return _choices(
         [("", _l("Month (if you know it)"))]
-        + [(str(m), format_date(date(2000, m, 1), "LLLL")) for m in range(1, 13)]
+        + [(str(m), format_date(date(2000, m, 1), "MMMM")) for m in range(1, 13)]
     )
 
 
@@ -365,7 +370,7 @@ class FacilityForm(VersionedForm):
         }
 
 
-class ReceivedForm(FlaskForm):
+class ReceivedForm(SecondOpForm):
     received_on = DateField(
         _l("Date the records arrived"),
         default=date.today,
@@ -373,5 +378,5 @@ class ReceivedForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(SecondOpForm):
     """A button that changes state (delete, mark sent): CSRF only."""

@@ -13,7 +13,7 @@ from flask import abort
 
 from ..access import acting, get_or_404
 from ..extension import current_secondop
-from ..i18n import format_date
+from ..i18n import format_date, format_month_year
 from ..signals import emit_audit
 from .checklist import BY_KEY, CHECKLIST, READY_STATUSES, ChecklistEntry
 from .models import ChecklistItem, Document, Facility, Packet, SlideRecord, TimelineEvent
@@ -186,7 +186,7 @@ def event_date_label(event: TimelineEvent) -> str:
     if event.precision == "year":
         return str(event.event_date.year)
     if event.precision == "month":
-        return format_date(event.event_date, "MMMM y")
+        return format_month_year(event.event_date)
     return format_date(event.event_date, "medium")
 
 

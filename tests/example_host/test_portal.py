@@ -95,3 +95,22 @@ def test_logout_needs_a_post_with_token(portal: Flask) -> None:
     _login(client, "maria@example.org")
     assert client.get("/logout").status_code == 405
     assert client.post("/logout").status_code == 400
+
+
+@pytest.mark.parametrize(("code", "lang", "direction"), [("ar", "ar", "rtl"), ("zh_Hans", "zh-Hans", "ltr")])
+def test_chosen_language_and_direction_survive_across_pages(portal: Flask, code: str, lang: str,
+                                                           direction: str) -> None:
+    """Arabic and Chinese chosen once: every page after it, the portal's <html>
+    and the package's container say the language and the direction."""
+    client = portal.test_client()
+    _login(client, "maria@example.org")
+    page = client.get("/second-opinion/").get_data(as_text=True)
+    client.post("/language", data={"lang": code, "next": "/second-opinion/", "csrf_token": _token(page)})
+    for path in ("/", "/second-opinion/", "/second-opinion/learn/", "/second-opinion/packet/",
+                 "/second-opinion/compare/", "/second-opinion/learn/centers"):
+        html = client.get(path).get_data(as_text=True)
+        assert f'<html lang="{lang}" dir="{direction}">' in html, path
+        if path != "/":
+            assert re.search(rf'<div class="secondop"[^>]*lang="{lang}" dir="{direction}"', html), path
+        assert re.search(rf'<option[^>]*value="{code}"[^>]*selected|<option selected[^>]*value="{code}"',
+                         html), f"{path}: the switcher forgot the language"
