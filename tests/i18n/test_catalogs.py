@@ -42,6 +42,10 @@ def ids(catalog: Catalog) -> set[tuple[str, ...] | str]:
     return {m.id if isinstance(m.id, str) else tuple(m.id) for m in catalog if m.id}
 
 
+# The number ngettext chooses the form by (``num``, or ``count`` where a message names it).
+COUNT_PLACEHOLDERS = {"%(count)s", "%(count)d", "%(num)s", "%(num)d"}
+
+
 def placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text.replace("%%", "")))
 
@@ -110,10 +114,13 @@ def test_placeholders_match_the_msgid(catalog: Catalog) -> None:
             continue
         wanted = placeholders(m.id[0]) | placeholders(m.id[1])
         for form in filter(None, m.string):
-            # a plural form may leave out the count ("一个文件"), never add, rename or drop another
+            # A form for particular numbers may say the count in words ("Una razón",
+            # Arabic "يومان"), never add, rename or drop another placeholder.
             got = placeholders(form)
-            if not got <= wanted or (wanted - {"%(count)s", "%(count)d"}) - got:
+            if not got <= wanted or (wanted - COUNT_PLACEHOLDERS) - got:
                 wrong.append((m.id, form))
+        if m.string[-1] and placeholders(m.string[-1]) != wanted:
+            wrong.append((m.id, m.string[-1]))  # the general ("other") form keeps the number
     assert not wrong, f"{len(wrong)} with wrong placeholders, e.g. {wrong[:3]}"
 
 

@@ -190,3 +190,14 @@ def test_missing_or_broken_file_is_named(tmp_path):
     broken.write_text("{", encoding="utf-8")
     with pytest.raises(CentersFileError, match="not readable JSON"):
         load_directory(broken)
+
+
+def test_shipped_program_texts_are_marked_for_translation() -> None:
+    import json
+    from pathlib import Path
+
+    from oncokind_secondop.learn.centers_text import SHIPPED_TEXTS
+
+    data = json.loads((Path(__file__).resolve().parents[2] / "oncokind_secondop" / "data" / "centers.json").read_text())
+    expected = [t for p in data["programs"] for t in (p["name"], p["notes"])] + [s["title"] for s in data["sources"]]
+    assert [str(t) for t in SHIPPED_TEXTS] == expected
