@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-from flask import current_app, request
+from flask import request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.http import parse_options_header
@@ -36,6 +36,7 @@ from werkzeug.sansio.multipart import (
 
 from ..adapters import FileStore, FileTooLarge, PendingFile, StoredFile
 from ..csrf import check_token, csrf_enabled
+from ..extension import current_secondop
 from ..i18n import _, format_file_size, ngettext
 from .checks import EXTENSIONS, HEAD_SIZE, MIMETYPES, ArchiveLimits, ContentRefused, sniff
 from .checks import validate_stored as _validate_stored
@@ -84,17 +85,17 @@ class UploadRejected(Exception):
 
 
 def archive_limits() -> ArchiveLimits:
-    config = current_app.config
-    defaults = ArchiveLimits()
+    """The host's validated limits (defaults live once, in config.SETTINGS)."""
+    config = current_secondop.config
     return ArchiveLimits(
-        max_entries=config.get("SECONDOP_ZIP_MAX_ENTRIES", defaults.max_entries),
-        max_total_bytes=config.get("SECONDOP_ZIP_MAX_TOTAL_BYTES", defaults.max_total_bytes),
-        max_ratio=config.get("SECONDOP_ZIP_MAX_RATIO", defaults.max_ratio),
+        max_entries=config["SECONDOP_ZIP_MAX_ENTRIES"],
+        max_total_bytes=config["SECONDOP_ZIP_MAX_TOTAL_BYTES"],
+        max_ratio=config["SECONDOP_ZIP_MAX_RATIO"],
     )
 
 
 def default_max_file_size() -> int:
-    return int(current_app.config.get("SECONDOP_MAX_UPLOAD_BYTES", 2 * 1024**3))
+    return int(current_secondop.config["SECONDOP_MAX_UPLOAD_BYTES"])
 
 
 class _Receiver:
