@@ -7,8 +7,8 @@ rendering a PDF never calls the app, the network or an arbitrary file.
 """
 from __future__ import annotations
 
+import functools
 import mimetypes
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -37,38 +37,32 @@ def _static_resource(url: str) -> tuple[bytes, str]:
     return target.read_bytes(), mime or "application/octet-stream"
 
 
-def static_url_fetcher(url: str, timeout: int = 10, ssl_context: Any = None,
-                       http_headers: Any = None) -> dict[str, Any]:
-    """Serve ``…/static/<path>`` from the package folder; refuse anything else
-    (the older dict-returning fetcher interface)."""
-    if urlsplit(url).scheme == "data":
-        from weasyprint.urls import default_url_fetcher
-
-        return default_url_fetcher(url)  # type: ignore[no-any-return]
-    data, mime = _static_resource(url)
-    return {"string": data, "mime_type": mime, "redirected_url": url}
-
-
-def _make_fetcher() -> Any:
-    """WeasyPrint >= 68 wants a ``URLFetcher`` whose ``fetch`` returns a
-    ``URLFetcherResponse``; older versions take the plain function."""
-    try:
-        from weasyprint.urls import URLFetcher, URLFetcherResponse
-    except ImportError:  # WeasyPrint < 68
-        return static_url_fetcher
+@functools.cache
+def _fetcher_class() -> type:
+    """Built on first use: importing WeasyPrint is slow, and pages that never
+    render a PDF should not pay for it at start-up."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticURLFetcher(URLFetcher):  # type: ignore[misc]
+        """Answers only for the package's static files (and inline ``data:``
+        URLs); anything else raises :class:`PdfFetchRefused`."""
+
         def fetch(self, url: str, headers: Any = None) -> Any:
             if urlsplit(url).scheme == "data":
                 return super().fetch(url, headers)  # inline data: no I/O
             data, mime = _static_resource(url)
             return URLFetcherResponse(url, data, {"Content-Type": mime})
 
-    return StaticURLFetcher(allowed_protocols=("data", "secondop-pdf"))
+    return StaticURLFetcher
+
+
+def static_url_fetcher() -> Any:
+    """A fetcher that never calls the app, the network or an arbitrary file."""
+    return _fetcher_class()(allowed_protocols=("data", "secondop-pdf"))
 
 
 def render_pdf(template: str, *, attachments: list[Any] | None = None,
-               url_fetcher: Callable[..., dict[str, Any]] | None = None, **context: Any) -> bytes:
+               url_fetcher: Any = None, **context: Any) -> bytes:
     """Render a Jinja template to a tagged PDF (PDF/UA-1).
 
     Use inside a request (the locale, ``url_for`` and the acting patient come
@@ -76,6 +70,6 @@ def render_pdf(template: str, *, attachments: list[Any] | None = None,
     from weasyprint import HTML
 
     html = render_template(template, secondop_pdf=True, **context)
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher or _make_fetcher())
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher or static_url_fetcher())
     current_app.logger.debug("rendering PDF from %s", template)  # template name only: no patient data
     return document.write_pdf(pdf_variant="pdf/ua-1", attachments=attachments or None)  # type: ignore[no-any-return]
