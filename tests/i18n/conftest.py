@@ -7,6 +7,7 @@ import io
 import os
 import re
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -37,7 +38,7 @@ def fresh_template(target: Path) -> Catalog:
     """The sources' messages, extracted with bin/catalogs' own keywords."""
     pot = target / f"{DOMAIN}.pot"
     subprocess.run([str(ROOT / "bin" / "catalogs"), "extract"], check=True, cwd=ROOT,
-                   env={**os.environ, "POT": str(pot)}, capture_output=True)
+                   env={**os.environ, "PYTHON": sys.executable, "POT": str(pot)}, capture_output=True)
     with pot.open("rb") as fh:
         return read_po(fh)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,7 @@ def fresh_pot(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Extract the sources exactly as ``bin/catalogs extract`` does, into a temp file."""
     target = tmp_path_factory.mktemp("pot") / f"{DOMAIN}.pot"
     subprocess.run([str(ROOT / "bin" / "catalogs"), "extract"], check=True, cwd=ROOT,
-                   env={**os.environ, "POT": str(target)}, capture_output=True)
+                   env={**os.environ, "PYTHON": sys.executable, "POT": str(target)}, capture_output=True)
     return target
 
 
