@@ -219,3 +219,39 @@ def test_every_file_reference_in_the_schema_is_seen_by_the_sweeper() -> None:
     }
     # Known non-file columns: the checklist entry's code and the hash beside a key.
     assert suspicious == {"secondop_packet_item.key", "secondop_packet_document.sha256"}
+
+
+def test_a_document_deleted_during_the_check_is_not_reported(app, world, monkeypatch) -> None:
+    """The rows are read, then the patient deletes a document (row, then bytes)
+    before its file is checked: that is not a missing file."""
+    lee = world["p-lee"]
+    with app.app_context():
+        records = current_secondop.records
+        real = records.all_stored_files
+        reads = {"n": 0}
+
+        def rows_then_delete():  # type: ignore[no-untyped-def]
+            listed = list(real())
+            reads["n"] += 1
+            if reads["n"] == 1:  # the delete commits right after our first read
+                session = records.session
+                session.delete(session.get(Document, lee.id))
+                session.commit()
+                _object(app, lee.storage_key).unlink()
+            return iter(listed)
+
+        monkeypatch.setattr(records, "all_stored_files", rows_then_delete)
+        report = sweep(grace_seconds=0)
+    assert (report.rows_checked, report.problem_rows) == (2, 0)
+
+
+def test_a_store_written_before_dry_run_existed_still_sweeps(tmp_path, app, world) -> None:
+    class OlderStore(LocalFileStore):
+        def sweep_temporary(self, older_than_seconds: float = 3600) -> int:  # type: ignore[override]
+            return super().sweep_temporary(older_than_seconds)
+
+    store = OlderStore(tmp_path / "files")
+    _abandoned_temp(app, old=True)
+    with app.app_context():
+        assert sweep(store, current_secondop.records, grace_seconds=60).temporary_removed == 1
+    assert store.temporary_files() == []
