@@ -149,6 +149,17 @@ class RecordStore(abc.ABC):
     def rollback(self) -> None:
         """Forget staged changes."""
 
+    def all_stored_files(self) -> Iterator[StoredFile]:
+        """Key, size and SHA-256 of every stored file that a row references,
+        for **all patients** (every table with a file key).
+
+        Not patient-scoped on purpose: only the maintenance sweeper
+        (:mod:`oncokind_secondop.sweep`) calls it, never a view. A store that
+        cannot answer leaves this default; the sweeper then refuses to run.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} cannot list stored files; implement all_stored_files()")
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Commit on success, roll back on any error."""
@@ -239,6 +250,19 @@ class FileStore(abc.ABC):
             return False
         return True
 
-    def sweep_temporary(self, older_than_seconds: float = 3600) -> int:
-        """Remove abandoned partial writes; return how many. Optional."""
+    def stored_at(self, key: str) -> float | None:
+        """When the file under ``key`` was written (POSIX time), or None when
+        this store cannot tell; raise FileNotFoundError if there is no such key.
+
+        The sweeper removes a file no row references only once it is older
+        than its grace period, so an upload between its rename and its
+        database commit is never taken for an orphan. With None it removes
+        such files only when asked for no grace period at all."""
+        if not self.exists(key):
+            raise FileNotFoundError(key)
+        return None
+
+    def sweep_temporary(self, older_than_seconds: float = 3600, *, dry_run: bool = False) -> int:
+        """Remove abandoned partial writes older than ``older_than_seconds``;
+        return how many (with ``dry_run``, how many would go). Optional."""
         return 0

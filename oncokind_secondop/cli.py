@@ -49,3 +49,28 @@ def show_config() -> None:
     """Print every SECONDOP_ setting in force (no secrets are kept there)."""
     for key, value in sorted(current_secondop.config.items()):
         click.echo(f"{key} = {value!r}")
+
+
+@secondop_cli.command("sweep")
+@click.option("--grace-seconds", type=click.FloatRange(min=0), default=3600, show_default=True,
+              help="Leave temporary and orphan files younger than this (uploads in flight).")
+@click.option("--verify", is_flag=True,
+              help="Read every stored file and compare its SHA-256 (default: existence only).")
+@click.option("--dry-run", is_flag=True, help="Count what would be removed; remove nothing.")
+def sweep_command(grace_seconds: float, verify: bool, dry_run: bool) -> None:
+    """Remove abandoned temporary files and orphan files; report rows whose
+    file is missing or damaged (exit code 1 if any, for cron alerts).
+
+    Prints counts only, never file names or patient ids."""
+    from .sweep import sweep
+
+    try:
+        report = sweep(grace_seconds=grace_seconds, verify=verify, dry_run=dry_run)
+    except NotImplementedError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in report.lines():
+        click.echo(line)
+    if report.problem_rows:
+        click.echo(f"{report.problem_rows} document row(s) need attention: the file is missing "
+                   "or damaged. Restore it from backup; the sweeper never deletes rows.", err=True)
+        raise SystemExit(1)

@@ -54,3 +54,14 @@ class Versioned:
 
 #: Columns a form may never set: identity, ownership and bookkeeping.
 PROTECTED_COLUMNS = frozenset({"id", "patient_id", "created_at", "updated_at", "version"})
+
+#: A model that owns stored bytes names the FileStore key ``storage_key`` and
+#: keeps ``size`` and ``sha256`` beside it; the sweeper finds every such model
+#: through :func:`models_with_files`, so a new one cannot be forgotten.
+STORAGE_KEY_COLUMN = "storage_key"
+
+
+def models_with_files() -> list[type[Base]]:
+    """Every mapped model with a ``storage_key`` column (import models first)."""
+    found = [m.class_ for m in Base.registry.mappers if STORAGE_KEY_COLUMN in m.columns]
+    return sorted(found, key=lambda cls: cls.__name__)

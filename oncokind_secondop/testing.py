@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,28 @@ class FileStoreContract:
         with pytest.raises(FileNotFoundError):
             store.open(key)
         assert not store.exists(key)
+
+    def test_stored_at_is_the_write_time_or_unknown(self, store: FileStore) -> None:
+        # The sweeper removes an orphan only once it is older than a grace
+        # period; a store that cannot tell answers None (then orphans are
+        # removed only with a grace period of 0).
+        before = time.time()
+        stored = store.put([b"dated"])
+        after = time.time()
+        written = store.stored_at(stored.key)
+        assert written is None or before - 2 <= written <= after + 2
+        store.delete(stored.key)
+        with pytest.raises(FileNotFoundError):
+            store.stored_at(stored.key)
+        with pytest.raises(FileNotFoundError):
+            store.stored_at("../secret")
+
+    def test_sweep_temporary_spares_writes_in_progress(self, store: FileStore) -> None:
+        pending = store.begin()
+        pending.write(b"still arriving")
+        assert store.sweep_temporary(3600) == 0
+        assert store.sweep_temporary(3600, dry_run=True) == 0
+        pending.write(b" and more")
+        stored = pending.commit()
+        with store.open(stored.key) as fh:
+            assert fh.read() == b"still arriving and more"

@@ -57,16 +57,23 @@ class _LocalPendingFile(PendingFile):
     def commit(self) -> StoredFile:
         if self._fh is None:
             raise ValueError("file already committed or aborted")
+        final = self._store._path(self._key)
+        renamed = False
         try:
             self._fh.flush()
             os.fsync(self._fh.fileno())
             self._fh.close()
             self._fh = None
-            final = self._store._path(self._key)
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self._tmp_path, final)
+            renamed = True
             _fsync_dir(final.parent)
         except BaseException:
+            # A failed commit keeps nothing: not the temp file, and not the
+            # renamed object either (the caller never learns its key, so no
+            # row could ever own it).
+            if renamed:
+                final.unlink(missing_ok=True)
             self.abort()
             raise
         return StoredFile(key=self._key, size=self._size, sha256=self._hash.hexdigest())
@@ -117,13 +124,21 @@ class LocalFileStore(FileStore):
     def temporary_files(self) -> list[Path]:
         return sorted(self.tmp_dir.glob("*.part"))
 
-    def sweep_temporary(self, older_than_seconds: float = 3600) -> int:
+    def stored_at(self, key: str) -> float | None:
+        # The temp file's last write; the rename keeps it, so this is at most
+        # the fsync earlier than the moment the key became visible.
+        return self._path(key).stat().st_mtime
+
+    def sweep_temporary(self, older_than_seconds: float = 3600, *, dry_run: bool = False) -> int:
+        # mtime moves with every chunk written, so a slow upload that is still
+        # arriving is never older than the grace period.
         limit = time.time() - older_than_seconds
         removed = 0
         for path in self.temporary_files():
             try:
-                if path.stat().st_mtime < limit:
-                    path.unlink()
+                if path.stat().st_mtime <= limit:
+                    if not dry_run:
+                        path.unlink()
                     removed += 1
             except FileNotFoundError:
                 continue

@@ -6,7 +6,7 @@ one session per application context and removes it at teardown.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from flask import Flask
@@ -14,8 +14,8 @@ from flask.globals import app_ctx
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, scoped_session, selectinload, sessionmaker
 
-from ..adapters import RecordStore, StaleVersion
-from ..db import PROTECTED_COLUMNS, Base, utcnow
+from ..adapters import RecordStore, StaleVersion, StoredFile
+from ..db import PROTECTED_COLUMNS, Base, models_with_files, utcnow
 
 T = TypeVar("T")
 
@@ -112,6 +112,15 @@ class SQLAlchemyRecordStore(RecordStore):
         if record.patient_id != patient_id:
             raise LookupError("no such record for this patient")
         self.session.delete(record)
+
+    def all_stored_files(self) -> Iterator[StoredFile]:
+        # Across all patients on purpose: only the sweeper calls this.
+        from .. import models  # noqa: F401  (every model registered before we look)
+
+        for model in models_with_files():
+            stmt = select(model.storage_key, model.size, model.sha256).order_by(model.id)  # type: ignore[attr-defined]
+            for key, size, sha256 in self.session.execute(stmt):
+                yield StoredFile(key=key, size=size, sha256=sha256)
 
     def flush(self) -> None:
         self.session.flush()

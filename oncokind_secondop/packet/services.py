@@ -213,7 +213,7 @@ def delete_stored(keys: Sequence[str]) -> None:
     for key in keys:
         try:
             store.delete(key)
-        except OSError:
+        except Exception:  # OSError from a disk, a client error from a cloud store: not the user's problem
             from flask import current_app
 
             current_app.logger.warning("could not delete a stored file; the sweeper will retry")

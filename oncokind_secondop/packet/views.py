@@ -423,7 +423,10 @@ def packet_upload(packet_id: int, item_id: int) -> ResponseReturnValue:
                     ),
                 )
     except Exception:
-        received.discard(store)  # no row, so no file either
+        # No row, so no file either; unless the commit was durable after all.
+        received.discard(store, owned=lambda: {
+            d.storage_key for d in _records().list(Document, _pid(), where={"item_id": item.id})
+        })
         raise
     emit_audit("upload", DOCUMENT, object_id=item.id)
     count = len(received.files)

@@ -17,11 +17,11 @@ and (b) the browser gets our answer instead of a reset connection.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-from flask import request
+from flask import current_app, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.http import parse_options_header
@@ -63,10 +63,25 @@ class ReceivedUpload:
     fields: MultiDict[str, str]
     files: list[AcceptedFile] = field(default_factory=list)
 
-    def discard(self, store: FileStore) -> None:
-        """Delete every stored file (call it when the database write fails)."""
+    def discard(self, store: FileStore, *, owned: Callable[[], Collection[str]] | None = None) -> None:
+        """Delete the stored files (call it when the database write fails).
+
+        A commit can fail *after* the database made it durable (the
+        connection dropped on the way back): pass ``owned``, a function that
+        asks the database which of these keys committed rows now hold, and
+        those files are kept. If it cannot answer, every file is kept: an
+        orphan is removed by the sweeper, a row without its file is lost."""
+        keep: Collection[str] = ()
+        if owned is not None:
+            try:
+                keep = owned()
+            except Exception:
+                current_app.logger.warning(
+                    "an upload failed and the database did not answer; its files are left for the sweeper")
+                return
         for accepted in self.files:
-            store.delete(accepted.stored.key)
+            if accepted.stored.key not in keep:
+                store.delete(accepted.stored.key)
 
 
 class UploadRejected(Exception):

@@ -56,3 +56,30 @@ def test_sweep_temporary_removes_abandoned_writes(store) -> None:
     os.utime(store.temporary_files()[0], (0, 0))
     assert store.sweep_temporary(older_than_seconds=3600) == 1
     assert store.temporary_files() == []
+
+
+def test_sweep_temporary_dry_run_counts_without_removing(store) -> None:
+    pending = store.begin()
+    pending.write(b"abandoned")
+    os.utime(store.temporary_files()[0], (0, 0))
+    assert store.sweep_temporary(older_than_seconds=3600, dry_run=True) == 1
+    assert len(store.temporary_files()) == 1
+    assert store.sweep_temporary(older_than_seconds=3600) == 1
+    assert store.temporary_files() == []
+
+
+def test_commit_failing_after_the_rename_keeps_no_object(store, monkeypatch) -> None:
+    """Regression: the directory fsync after the rename failed and the renamed
+    object stayed behind, an orphan whose key nobody learned."""
+    from oncokind_secondop.contrib import localfs
+
+    def broken_fsync_dir(path: Path) -> None:
+        raise OSError("I/O error")
+
+    monkeypatch.setattr(localfs, "_fsync_dir", broken_fsync_dir)
+    pending = store.begin()
+    pending.write(b"data")
+    with pytest.raises(OSError):
+        pending.commit()
+    assert list(store.keys()) == []
+    assert store.temporary_files() == []
