@@ -1,0 +1,243 @@
+"""The authorization matrix, generated from the URL map.
+
+Proves, for every rule of the ``secondop`` blueprint (static files aside) x
+every method it accepts x five roles (owner, her caregiver, that caregiver
+after revocation mid-session, another patient using Maria's real ids,
+anonymous):
+
+- the answer is the one in tests/security/authz_table.py, and that table
+  lists exactly the routes the app has (a new route without an entry fails);
+- every request to a patient-data route emits exactly one audit event with
+  the right actor, patient, outcome and on_behalf; Learn pages emit none;
+- nothing answered to a non-owner (denied, 404, login, or his own pages)
+  holds Maria's canary string;
+- POSTs by non-owners change nothing of Maria's (rows and stored files);
+- the owner's and the caregiver's POSTs (valid forms) succeed.
+
+All cells run in one test on one app and one seeded world; failures are
+collected and listed (endpoint, method, role, expected, got).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from oncokind_secondop.compare.fields import COMPARED_KEYS
+from oncokind_secondop.signals import AuditEvent
+
+from ..compare.conftest import opinion_data
+from ..learn.test_letter import VALUES as LETTER_VALUES
+from . import authz_table as table
+from ._authz_world import (
+    CANARY,
+    ITEM_KEY,
+    PREFIX,
+    World,
+    build_world,
+    canary_pdf,
+    current_versions,
+    login,
+    logout,
+    methods_of,
+    recorded_audit,
+    secondop_rules,
+    seed_patient,
+    snapshot,
+    url_for_rule,
+)
+
+USERS = {"owner": "p-maria", "caregiver": "c-sam", "revoked": "c-sam", "other": "p-lee",
+         "anonymous": None}
+
+#: Destructive POSTs run last, children before parents, so every other cell
+#: of the owner and the caregiver still finds its object.
+LAST = (
+    "secondop.packet_document_delete",
+    "secondop.packet_slide_delete",
+    "secondop.packet_event_delete",
+    "secondop.packet_request_delete",
+    "secondop.compare_opinion_remove",
+    "secondop.compare_delete",
+    "secondop.packet_delete",
+)
+
+
+def payload(endpoint: str, v: dict[str, int]) -> dict[str, Any]:
+    """A valid form for each POST (Maria's current versions): what the owner
+    saves, and what a non-owner tries."""
+    forms: dict[str, dict[str, Any]] = {
+        "secondop.choose_patient": {"patient": "p-maria"},
+        "secondop.learn_selfcheck": {"situations": ["rare"], "urgent": "y"},
+        "secondop.learn_letter": {**LETTER_VALUES, "action": "show"},
+        "secondop.packet_new": {"center_name": "Another center", "version": "0"},
+        "secondop.packet_edit": {"center_name": "Edited center", "version": v["packet_id"]},
+        "secondop.packet_item": {"status": "requested", "version": v["item_id"]},
+        "secondop.packet_slide_add": {"lab": "Added lab", "material": "recut"},
+        "secondop.packet_event_add": {"year": "2023", "kind": "test", "title": "Added", "version": "0"},
+        "secondop.packet_event_edit": {"year": "2022", "kind": "test", "title": "Edited",
+                                       "version": v["event_id"]},
+        "secondop.packet_request_new": {"name": "Added hospital", "requested_items": [ITEM_KEY],
+                                        "send_to_me": "y", "version": "0"},
+        "secondop.packet_request_edit": {"name": "Edited hospital", "requested_items": [ITEM_KEY],
+                                         "send_to_me": "y", "version": v["facility_id"]},
+        "secondop.packet_request_received": {"received_on": "2026-01-02"},
+        "secondop.compare_new": {"title": "Added worksheet"},
+        "secondop.compare_edit": {"title": "Edited worksheet", "notes": "", "version": v["worksheet_id"]},
+        "secondop.compare_delete": {"version": v["worksheet_id"]},
+        "secondop.compare_opinion_new": {**opinion_data(3), "version": v["worksheet_id"]},
+        "secondop.compare_opinion_edit": {**opinion_data(4), "version": v["worksheet_id"]},
+        "secondop.compare_opinion_move": {"direction": "down", "version": v["worksheet_id"]},
+        "secondop.compare_opinion_remove": {"version": v["worksheet_id"]},
+        "secondop.compare_save_marks": {**{f"mark_{k}": "agree" for k in COMPARED_KEYS},
+                                        "version": v["worksheet_id"]},
+    }
+    return forms.get(endpoint, {})  # deletes: a bare confirmation
+
+
+def send(client: FlaskClient, app: Flask, rule: Any, method: str, ids: dict[str, Any]) -> Any:
+    url = url_for_rule(rule, ids)
+    if method == "GET":
+        return client.get(url)
+    if rule.endpoint == "secondop.packet_upload":
+        return client.post(url, data={"file": (io.BytesIO(canary_pdf("Added")), "added.pdf")},
+                           content_type="multipart/form-data")
+    return client.post(url, data=payload(rule.endpoint, current_versions(app, ids, "p-maria")))
+
+
+def got(response: Any) -> str:
+    return f"{response.status_code} {response.location or ''}".strip()
+
+
+def answer_matches(expected: str, response: Any) -> bool:
+    status, location = response.status_code, response.location or ""
+    if expected == table.OK:
+        return 200 <= status < 300 or (300 <= status < 400 and urlsplit(location).path.startswith(PREFIX + "/"))
+    if expected == table.LOGIN:
+        return status == 302 and urlsplit(location).path == "/login"
+    if expected == table.REFUSED:
+        return status == 200
+    return status == int(expected)
+
+
+def expected_audit(endpoint: str, method: str, role: str, outcome: str) -> list[tuple[Any, ...]]:
+    """(outcome, actor_id, patient_id, on_behalf) of the one event the cell must emit."""
+    if endpoint in table.LEARN or (endpoint, method, role) in table.NO_AUDIT:
+        return []
+    user = USERS[role]
+    if outcome == table.OK:
+        patient = "p-lee" if role == "other" else "p-maria"
+        return [("success", user, patient, role == "caregiver")]
+    if outcome == table.NOT_FOUND:
+        return [("not_found", user, user, False)]
+    if outcome == table.LOGIN:
+        return [("denied", None, None, False)]
+    return [("denied", user, None, False)]  # 403, refused
+
+
+def audit_seen(events: list[AuditEvent]) -> list[tuple[Any, ...]]:
+    return [(e.outcome, e.actor_id, e.patient_id, e.on_behalf) for e in events]
+
+
+def ordered_cells(app: Flask) -> list[tuple[Any, str]]:
+    cells = [(rule, method) for rule in secondop_rules(app) for method in methods_of(rule)]
+
+    def key(cell: tuple[Any, str]) -> tuple[int, int, str]:
+        rule, method = cell
+        last = LAST.index(rule.endpoint) if rule.endpoint in LAST and method == "POST" else -1
+        return (method == "POST", last, rule.rule)
+
+    return sorted(cells, key=key)
+
+
+def run_role(app: Flask, client: FlaskClient, role: str, ids: dict[str, Any],
+             failures: list[str]) -> int:
+    """Every cell for one role on a logged-in (or anonymous) client."""
+    ran = 0
+    for rule, method in ordered_cells(app):
+        expected = table.EXPECTED.get((rule.endpoint, method))
+        if expected is None:
+            continue  # reported by the coverage check
+        outcome = expected[table.ROLES.index(role)]
+        cell = f"{rule.endpoint} {method} {role}"
+        with recorded_audit(app) as events:
+            response = send(client, app, rule, method, ids)
+            body = response.get_data()
+        ran += 1
+        if not answer_matches(outcome, response):
+            failures.append(f"{cell}: expected {outcome}, got {got(response)}")
+        want = expected_audit(rule.endpoint, method, role, outcome)
+        if audit_seen(events) != want:
+            failures.append(f"{cell}: expected audit {want}, got {audit_seen(events)}")
+        if role not in ("owner", "caregiver") and CANARY["p-maria"].encode() in body:
+            failures.append(f"{cell}: Maria's canary in the answer ({got(response)})")
+        if rule.endpoint == "secondop.packet_document_download" and outcome == table.OK \
+                and body != ids["document"]:
+            failures.append(f"{cell}: the downloaded bytes differ from Maria's upload")
+    return ran
+
+
+def check_table_covers_url_map(app: Flask) -> list[str]:
+    routes = {(rule.endpoint, method) for rule in secondop_rules(app) for method in methods_of(rule)}
+    missing = sorted(routes - table.EXPECTED.keys())
+    stale = sorted(table.EXPECTED.keys() - routes)
+    problems = [f"route missing from authz_table.EXPECTED: {e} {m}" for e, m in missing]
+    problems += [f"authz_table.EXPECTED entry with no route: {e} {m}" for e, m in stale]
+    return problems
+
+
+def run_matrix(app: Flask, client: FlaskClient, world: World) -> tuple[list[str], int]:
+    failures = check_table_covers_url_map(app)
+    maria_before = snapshot(app, "p-maria")
+    ran = 0
+
+    # Non-owners first, on Maria's untouched world: nothing of hers may change.
+    logout(client)
+    ran += run_role(app, client, "anonymous", world.maria, failures)
+    login(client, "p-lee")
+    ran += run_role(app, client, "other", world.maria, failures)
+    login(client, "c-sam")
+    assert client.get(f"{PREFIX}/packet/{world.maria['packet_id']}").status_code == 200
+    links = app.extensions["fake_directory"].links
+    links.discard(("c-sam", "p-maria"))  # revoked between two requests of one session
+    ran += run_role(app, client, "revoked", world.maria, failures)
+    links.add(("c-sam", "p-maria"))
+    if snapshot(app, "p-maria") != maria_before:
+        failures.append("a non-owner's request changed Maria's rows or the stored files")
+
+    login(client, "p-maria")
+    ran += run_role(app, client, "owner", world.maria, failures)
+    # The owner deleted her objects last; the caregiver works on a fresh set.
+    fresh = seed_patient(app, client, "p-maria")
+    login(client, "c-sam")
+    ran += run_role(app, client, "caregiver", fresh, failures)
+    return failures, ran
+
+
+def test_authorization_matrix(app: Flask, client: FlaskClient) -> None:
+    world = build_world(app, client)
+    failures, ran = run_matrix(app, client, world)
+    assert not failures, "\n" + "\n".join(failures)
+    assert ran == len(table.ROLES) * len(table.EXPECTED)
+
+
+def test_a_route_missing_from_the_table_is_reported(app: Flask) -> None:
+    """The coverage check names a new route and an entry without a route."""
+    from oncokind_secondop.blueprint import bp
+
+    app.add_url_rule("/second-opinion/packet/<int:packet_id>/forgotten", "secondop.packet_forgotten",
+                     lambda packet_id: "x", methods=["GET", "POST"])
+    problems = check_table_covers_url_map(app)
+    assert "route missing from authz_table.EXPECTED: secondop.packet_forgotten GET" in problems
+    assert "route missing from authz_table.EXPECTED: secondop.packet_forgotten POST" in problems
+    assert bp.name == "secondop"
+    table.EXPECTED[("secondop.packet_vanished", "GET")] = table._MARIA_ONLY
+    try:
+        assert "authz_table.EXPECTED entry with no route: secondop.packet_vanished GET" in \
+            check_table_covers_url_map(app)
+    finally:
+        del table.EXPECTED[("secondop.packet_vanished", "GET")]
