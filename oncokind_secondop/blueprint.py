@@ -66,15 +66,15 @@ def _acting_context() -> dict[str, object]:
 @bp.after_request
 def security_headers(response: Response) -> Response:
     """Page headers: CSP, referrer policy, nosniff; patient pages are never cached."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
     if request.endpoint == "secondop.static":
-        return response
+        return response  # CSS, JS and fonts: no patient data, so cacheable and without a page CSP
     config = current_secondop.config
     csp = config["SECONDOP_CONTENT_SECURITY_POLICY"]
     if csp and "Content-Security-Policy" not in response.headers:
         response.headers["Content-Security-Policy"] = csp
     if config["SECONDOP_REFERRER_POLICY"]:
         response.headers.setdefault("Referrer-Policy", config["SECONDOP_REFERRER_POLICY"])
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 

@@ -20,93 +20,33 @@ collected and listed (endpoint, method, role, expected, got).
 
 from __future__ import annotations
 
-import io
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
 
-from oncokind_secondop.compare.fields import COMPARED_KEYS
 from oncokind_secondop.signals import AuditEvent
 
-from ..compare.conftest import opinion_data
-from ..learn.test_letter import VALUES as LETTER_VALUES
 from . import authz_table as table
 from ._authz_world import (
     CANARY,
-    ITEM_KEY,
     PREFIX,
     World,
     build_world,
-    canary_pdf,
-    current_versions,
     login,
     logout,
     methods_of,
+    ordered_cells,
     recorded_audit,
     secondop_rules,
     seed_patient,
+    send,
     snapshot,
-    url_for_rule,
 )
 
 USERS = {"owner": "p-maria", "caregiver": "c-sam", "revoked": "c-sam", "other": "p-lee",
          "anonymous": None}
-
-#: Destructive POSTs run last, children before parents, so every other cell
-#: of the owner and the caregiver still finds its object.
-LAST = (
-    "secondop.packet_document_delete",
-    "secondop.packet_slide_delete",
-    "secondop.packet_event_delete",
-    "secondop.packet_request_delete",
-    "secondop.compare_opinion_remove",
-    "secondop.compare_delete",
-    "secondop.packet_delete",
-)
-
-
-def payload(endpoint: str, v: dict[str, int]) -> dict[str, Any]:
-    """A valid form for each POST (Maria's current versions): what the owner
-    saves, and what a non-owner tries."""
-    forms: dict[str, dict[str, Any]] = {
-        "secondop.choose_patient": {"patient": "p-maria"},
-        "secondop.learn_selfcheck": {"situations": ["rare"], "urgent": "y"},
-        "secondop.learn_letter": {**LETTER_VALUES, "action": "show"},
-        "secondop.packet_new": {"center_name": "Another center", "version": "0"},
-        "secondop.packet_edit": {"center_name": "Edited center", "version": v["packet_id"]},
-        "secondop.packet_item": {"status": "requested", "version": v["item_id"]},
-        "secondop.packet_slide_add": {"lab": "Added lab", "material": "recut"},
-        "secondop.packet_event_add": {"year": "2023", "kind": "test", "title": "Added", "version": "0"},
-        "secondop.packet_event_edit": {"year": "2022", "kind": "test", "title": "Edited",
-                                       "version": v["event_id"]},
-        "secondop.packet_request_new": {"name": "Added hospital", "requested_items": [ITEM_KEY],
-                                        "send_to_me": "y", "version": "0"},
-        "secondop.packet_request_edit": {"name": "Edited hospital", "requested_items": [ITEM_KEY],
-                                         "send_to_me": "y", "version": v["facility_id"]},
-        "secondop.packet_request_received": {"received_on": "2026-01-02"},
-        "secondop.compare_new": {"title": "Added worksheet"},
-        "secondop.compare_edit": {"title": "Edited worksheet", "notes": "", "version": v["worksheet_id"]},
-        "secondop.compare_delete": {"version": v["worksheet_id"]},
-        "secondop.compare_opinion_new": {**opinion_data(3), "version": v["worksheet_id"]},
-        "secondop.compare_opinion_edit": {**opinion_data(4), "version": v["worksheet_id"]},
-        "secondop.compare_opinion_move": {"direction": "down", "version": v["worksheet_id"]},
-        "secondop.compare_opinion_remove": {"version": v["worksheet_id"]},
-        "secondop.compare_save_marks": {**{f"mark_{k}": "agree" for k in COMPARED_KEYS},
-                                        "version": v["worksheet_id"]},
-    }
-    return forms.get(endpoint, {})  # deletes: a bare confirmation
-
-
-def send(client: FlaskClient, app: Flask, rule: Any, method: str, ids: dict[str, Any]) -> Any:
-    url = url_for_rule(rule, ids)
-    if method == "GET":
-        return client.get(url)
-    if rule.endpoint == "secondop.packet_upload":
-        return client.post(url, data={"file": (io.BytesIO(canary_pdf("Added")), "added.pdf")},
-                           content_type="multipart/form-data")
-    return client.post(url, data=payload(rule.endpoint, current_versions(app, ids, "p-maria")))
 
 
 def got(response: Any) -> str:
@@ -141,17 +81,6 @@ def expected_audit(endpoint: str, method: str, role: str, outcome: str) -> list[
 
 def audit_seen(events: list[AuditEvent]) -> list[tuple[Any, ...]]:
     return [(e.outcome, e.actor_id, e.patient_id, e.on_behalf) for e in events]
-
-
-def ordered_cells(app: Flask) -> list[tuple[Any, str]]:
-    cells = [(rule, method) for rule in secondop_rules(app) for method in methods_of(rule)]
-
-    def key(cell: tuple[Any, str]) -> tuple[int, int, str]:
-        rule, method = cell
-        last = LAST.index(rule.endpoint) if rule.endpoint in LAST and method == "POST" else -1
-        return (method == "POST", last, rule.rule)
-
-    return sorted(cells, key=key)
 
 
 def run_role(app: Flask, client: FlaskClient, role: str, ids: dict[str, Any],
