@@ -158,8 +158,8 @@ def current_versions(app: Flask, ids: dict[str, Any], patient_id: str) -> dict[s
     with app.app_context():
         records = current_secondop.records
         for name, model in ID_MODELS.items():
-            if hasattr(model, "version") and name in ids:
-                record = records.get(model, patient_id, ids[name])
+            if hasattr(model, "version"):
+                record = records.get(model, patient_id, ids[name]) if name in ids else None
                 out[name] = record.version if record is not None else 0
         records.session.rollback()
     return out

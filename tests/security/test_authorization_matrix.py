@@ -20,14 +20,17 @@ collected and listed (endpoint, method, role, expected, got).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
 
+from oncokind_secondop.learn import content
 from oncokind_secondop.signals import AuditEvent
 
+from ..fake_host import create_app
 from . import authz_table as table
 from ._authz_world import (
     CANARY,
@@ -156,17 +159,45 @@ def test_authorization_matrix(app: Flask, client: FlaskClient) -> None:
 
 def test_a_route_missing_from_the_table_is_reported(app: Flask) -> None:
     """The coverage check names a new route and an entry without a route."""
-    from oncokind_secondop.blueprint import bp
-
     app.add_url_rule("/second-opinion/packet/<int:packet_id>/forgotten", "secondop.packet_forgotten",
                      lambda packet_id: "x", methods=["GET", "POST"])
     problems = check_table_covers_url_map(app)
     assert "route missing from authz_table.EXPECTED: secondop.packet_forgotten GET" in problems
     assert "route missing from authz_table.EXPECTED: secondop.packet_forgotten POST" in problems
-    assert bp.name == "secondop"
-    table.EXPECTED[("secondop.packet_vanished", "GET")] = table._MARIA_ONLY
+    table.EXPECTED[("secondop.packet_vanished", "GET")] = table.EXPECTED[("secondop.packet_detail", "GET")]
     try:
         assert "authz_table.EXPECTED entry with no route: secondop.packet_vanished GET" in \
             check_table_covers_url_map(app)
     finally:
         del table.EXPECTED[("secondop.packet_vanished", "GET")]
+
+
+def test_learn_pages_send_anonymous_visitors_to_login_when_the_host_asks(tmp_path: Path) -> None:
+    """With SECONDOP_LEARN_REQUIRES_LOGIN every Learn route (each method)
+    answers "login" to an anonymous visitor, and still emits no audit event."""
+    app = create_app(tmp_path, {"SECONDOP_LEARN_REQUIRES_LOGIN": True})
+    client = app.test_client()
+    learn = [(rule, method) for rule in secondop_rules(app) if rule.endpoint in table.LEARN
+             for method in methods_of(rule)]
+    assert {(rule.endpoint, method) for rule, method in learn} == \
+        {key for key in table.EXPECTED if key[0] in table.LEARN}
+    for rule, method in learn:
+        with recorded_audit(app) as events:
+            response = send(client, app, rule, method, {"slug": content.TOPICS[0].slug})
+        assert answer_matches(table.LOGIN, response), (rule.endpoint, method, got(response))
+        assert events == []
+
+
+def test_another_patients_ids_in_form_fields_are_refused(app: Flask, client: FlaskClient) -> None:
+    """Object ids also travel in form fields: Lee copying Maria's packet into a
+    new one of his gets the form again (400), and nothing of Maria's moves."""
+    world = build_world(app, client)
+    lee_before, maria_before = snapshot(app, "p-lee"), snapshot(app, "p-maria")
+    login(client, "p-lee")
+    with recorded_audit(app) as events:
+        response = client.post(f"{PREFIX}/packet/new", data={
+            "center_name": "Copy", "version": "0", "copy_from": str(world.maria["packet_id"])})
+    assert response.status_code == 400
+    assert CANARY["p-maria"].encode() not in response.data
+    assert [(e.outcome, e.actor_id, e.patient_id) for e in events] == [("invalid", "p-lee", "p-lee")]
+    assert snapshot(app, "p-lee") == lee_before and snapshot(app, "p-maria") == maria_before
