@@ -49,6 +49,15 @@ def hub_section(endpoint: str, title: object, summary: object, order: int) -> No
 bp.before_request(protect_blueprint_request)
 
 
+@bp.before_request
+def _forget_acting() -> None:
+    """Whom someone acts for is decided anew on each request: an acting context
+    left in ``g`` by an earlier request sharing the app context (a host script
+    or test running several requests inside one ``app_context()``) must never
+    name the actor or patient of this request's audit events."""
+    g.pop("secondop_acting", None)
+
+
 @bp.context_processor
 def _acting_context() -> dict[str, object]:
     return {"secondop_acting": g.get("secondop_acting")}
@@ -57,15 +66,15 @@ def _acting_context() -> dict[str, object]:
 @bp.after_request
 def security_headers(response: Response) -> Response:
     """Page headers: CSP, referrer policy, nosniff; patient pages are never cached."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
     if request.endpoint == "secondop.static":
-        return response
+        return response  # CSS, JS and fonts: no patient data, so cacheable and without a page CSP
     config = current_secondop.config
     csp = config["SECONDOP_CONTENT_SECURITY_POLICY"]
     if csp and "Content-Security-Policy" not in response.headers:
         response.headers["Content-Security-Policy"] = csp
     if config["SECONDOP_REFERRER_POLICY"]:
         response.headers.setdefault("Referrer-Policy", config["SECONDOP_REFERRER_POLICY"])
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 
@@ -137,6 +146,12 @@ def choose_patient_view() -> ResponseReturnValue:
         if not (target.startswith("secondop.") and target in _endpoints_without_args()):
             target = "secondop.hub"
         return redirect(url_for(target))
+    if form.is_submitted():
+        # A person not (or no longer) in this actor's list is a refused attempt.
+        sent = request.form.get("patient", "")
+        refused = bool(sent) and all(p.id != sent for p in patients)
+        emit_audit("change", "patient_choice", outcome="denied" if refused else "invalid",
+                   actor_id=actor.id)
     current = choose_patient(patients)
     if current is not None and not form.is_submitted():
         form.patient.data = current.id
