@@ -282,8 +282,8 @@ class User:
             raise StepFailed(f"{kind}: {method} {path}: {type(exc).__name__}: {exc}") from exc
         end = time.perf_counter()
         if response.status_code != expect:
-            raise StepFailed(f"{kind}: {method} {path}: {response.status_code}, expected {expect}"
-                             + _problem(response))
+            raise StepFailed(f"{kind}: {method} {path}: {response.status_code}, expected {expect}, "
+                             f"after {end - start:.1f} s" + _problem(response))
         self.recorder.add(kind, end - start, end)
         return response
 
@@ -528,7 +528,8 @@ class Outcome:
 
 
 def server_log_problems(log: Path) -> dict[str, int]:
-    """Tracebacks and "database is locked" in the server's log, by last line."""
+    """Tracebacks and "database is locked" in the server's log, by last line.
+    The first traceback of each kind is printed to stderr, for the developer."""
     problems: dict[str, int] = defaultdict(int)
     lines = log.read_text(errors="replace").splitlines()
     for n, line in enumerate(lines):
@@ -536,7 +537,10 @@ def server_log_problems(log: Path) -> dict[str, int]:
             end = n + 1
             while end < len(lines) and (lines[end].startswith((" ", "\t")) or not lines[end].strip()):
                 end += 1
-            problems[lines[end].strip()[:200] if end < len(lines) else "Traceback"] += 1
+            last = lines[end].strip()[:200] if end < len(lines) else "Traceback"
+            if last not in problems:
+                print("\n".join(["server log:", *lines[max(0, n - 3):end + 1][-60:]]), file=sys.stderr)
+            problems[last] += 1
         elif "database is locked" in line and not line.startswith((" ", "\t")):
             problems["database is locked (log line)"] += 1
         elif "[CRITICAL] WORKER TIMEOUT" in line or "[ERROR]" in line:

@@ -103,6 +103,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("EXAMPLE_HOST")
     if test_config:
         app.config.update(test_config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # gunicorn runs several processes that write to one file. SQLite's
+        # default 5 s wait for the write lock ran out under load
+        # (bench/load.py: "database is locked" on saves); wait up to 30 s.
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)
 
     db.init_app(app)
     CSRFProtect(app)
@@ -134,6 +140,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(portal_languages=LANGUAGES, get_locale=get_locale)
 
     with setup_lock(folder), app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            # Write-ahead log: readers no longer block a commit, nor a commit
+            # the readers, so a save waits only for other saves. Kept in the
+            # database file, so once is enough.
+            with db.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         db.create_all()
         from oncokind_secondop.migrate import upgrade
 
