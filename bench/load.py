@@ -203,10 +203,6 @@ class StepFailed(Exception):
     """An unexpected status, an exception or wrong content: the journey stops."""
 
 
-class Stop(Exception):
-    """The time is up and the journey is finished (never raised mid-journey)."""
-
-
 @dataclass
 class Recorder:
     """Latencies per step inside the measured window, counts and errors of all."""
@@ -315,8 +311,9 @@ class User:
                 self.one_journey()
                 with self.recorder.lock:
                     self.recorder.journeys += 1
-            except StepFailed as exc:
-                self.recorder.error(f"user {self.number}, journey {self.journey}: {exc}")
+            except Exception as exc:  # noqa: BLE001 - every failure is counted and printed
+                detail = str(exc) if isinstance(exc, StepFailed) else f"{type(exc).__name__}: {exc}"
+                self.recorder.error(f"user {self.number}, journey {self.journey}: {detail}")
                 self.session.close()
                 self.session = requests.Session()
             self.journey += 1
@@ -589,8 +586,8 @@ def measure(work: Path, users: int, seconds: float, baseline_seconds: float,
 def _one_warm_journey(user: User) -> None:
     try:
         user.one_journey()
-    except StepFailed as exc:
-        user.recorder.error(f"warm-up, user {user.number}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - every failure is counted and printed
+        user.recorder.error(f"warm-up, user {user.number}: {type(exc).__name__}: {exc}")
 
 
 # --------------------------------------------------------------------------
@@ -625,8 +622,12 @@ def report(o: Outcome, command: str) -> str:
     after = sum(o.journeys.checked.values()) - len(all_timed)
     lines = [
         f"Command: `{command}` ({when}; {machine}).",
-        f"Load average (1/5/15 min) at the start and end: {o.load[0]} and {o.load[-1]}.",
-        f"Server: the example portal under {o.server}, on loopback, SQLite, files on local disk.",
+        f"Load average (1/5/15 min) at the start and end: {o.load[0]} and {o.load[-1]}; above the",
+        "number of cores, other work shared the machine: read the times as rough, the ratios as better.",
+        f"Server: the example portal under {o.server}, on loopback; SQLite (write-ahead log),",
+        "files on local disk. Why 3 workers of 8 threads on 2 cores: see `WORKERS` in `bench/load.py`",
+        "(the work is mostly Python on the CPU; one process per core plus one for the time a worker",
+        "waits on fsync, disk or the SQLite write lock; 8 threads stay under SQLAlchemy's pool of 15).",
         f"Client: {o.users} simulated users, one thread and one `requests.Session` each, in one",
         "process on the same machine (it shares the cores with the server), no think time.",
         "Each user has its own patient account and repeats the journey described in `bench/load.py`",
@@ -637,6 +638,9 @@ def report(o: Outcome, command: str) -> str:
         f"the phase took {o.journey_wall:.0f} s). Throughput: {len(all_timed):,} requests in the window,",
         f"{len(all_timed) / o.seconds:.1f} requests/s; baseline {len(static):,} static requests in",
         f"{o.static_seconds:g} s, {len(static) / o.static_seconds:.1f} requests/s.",
+        "",
+        "Sign-in is the portal's password check (Werkzeug's scrypt, deliberately slow); the PDF and",
+        "ZIP exports render the summary with WeasyPrint, the heaviest work of the journey.",
         "",
         "Latency per request in ms (nearest-rank percentiles; whole body received);",
         "the last column is the step's p50 over the static file's p50.",
