@@ -15,21 +15,22 @@ Each simulated user is one thread with its own ``requests.Session`` (cookies,
 keep-alive), like one browser tab. It repeats a journey until the time is up:
 sign in through the login form (CSRF token from the page), the hub, a Learn
 page, create a packet through its form, the packet page, update a checklist
-item, upload a small PDF as ``upload.js`` does (one journey in ten also
-uploads a 5 MiB DICOM file to the imaging item), add a timeline event, create
-a Compare worksheet and edit it, download the summary PDF and the ZIP export,
-download the uploaded document, try another patient's packet and document
-(must be 404), and sign out. Redirects are followed the way a browser does, as
-their own requests. There is no think time: each user sends the next request
-as soon as the last one is answered, so 50 users are a far heavier load than
-50 people.
+item, upload a small PDF (a scanned page, about 120 KiB) as ``upload.js`` does
+(one journey in ten also uploads a 5 MiB DICOM file to the imaging item), add
+a timeline event, create a Compare worksheet and edit it, download the summary
+PDF and the ZIP export, download the uploaded document, try another patient's
+packet and document (must be 404), and sign out. Redirects are followed the
+way a browser does, as their own requests. There is no think time: each user
+sends the next request as soon as the last one is answered, so 50 users are a
+far heavier load than 50 people.
 
 Checked on every response: the expected status (anything else, or an
 exception, is an error, printed at the end with its step); pages show the
 user's own name or packet; the downloaded document is byte for byte the one
 this user uploaded; the PDF starts with ``%PDF``; the ZIP opens and holds a
 manifest, the summary and the uploaded file. The server's log is searched for
-tracebacks and "database is locked".
+tracebacks and "database is locked". Any error or log problem makes the exit
+status 1.
 
 Measured: the latency of each request from sending it until its whole body
 has arrived, per step, as nearest-rank percentiles (p50, p90, p95, p99, max),
@@ -240,16 +241,14 @@ class Registry:
 
 
 def small_pdf(user: int) -> bytes:
-    """A three-page PDF whose bytes are this user's own (a title and a random id)."""
-    from pypdf import PdfWriter
+    """A one-page scanned report (a JPEG page in a PDF, as scanners and phone
+    apps make them, about 120 KiB) whose bytes are this user's own (noise)."""
+    from PIL import Image
 
-    writer = PdfWriter()
-    for _ in range(3):
-        writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": f"Pathology report, load user {user}",
-                         "/Subject": os.urandom(16).hex()})
+    width, height = 400, 560
+    page = Image.frombytes("L", (width, height), os.urandom(width * height))
     out = io.BytesIO()
-    writer.write(out)
+    page.save(out, "PDF", resolution=72, title=f"Pathology report, load user {user}")
     return out.getvalue()
 
 
@@ -631,7 +630,8 @@ def report(o: Outcome, command: str) -> str:
         f"Client: {o.users} simulated users, one thread and one `requests.Session` each, in one",
         "process on the same machine (it shares the cores with the server), no think time.",
         "Each user has its own patient account and repeats the journey described in `bench/load.py`",
-        f"(small PDF: {o.pdf_size:,} bytes; one journey in {LARGE_EVERY} also uploads a 5 MiB DICOM file).",
+        f"(small PDF: a scanned page of {o.pdf_size / 1024:.0f} KiB; one journey in {LARGE_EVERY} also uploads",
+        "a 5 MiB DICOM file).",
         "",
         f"Measured window: {o.seconds:g} s; {o.journeys.journeys:,} journeys finished in the whole run",
         f"(each user finishes its journey after the window: {after:,} more requests, checked, not timed;",
