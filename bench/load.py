@@ -234,10 +234,11 @@ class Registry:
     documents: dict[int, tuple[int, int]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def other(self, me: int, table: dict[int, Any], rng_value: float) -> Any:
+    def other(self, me: int, table: dict[int, Any], pick: float) -> Any:
+        """Another user's entry of ``table`` (``pick`` in [0, 1) chooses which), or None."""
         with self.lock:
             others = sorted(k for k in table if k != me)
-            return table[others[int(rng_value * len(others))]] if others else None
+            return table[others[int(pick * len(others))]] if others else None
 
 
 def small_pdf(user: int) -> bytes:
@@ -470,15 +471,15 @@ def _problem(response: requests.Response) -> str:
 # --------------------------------------------------------------------------
 
 
-def run_phase(users: list[Any], seconds: float, recorder: Recorder) -> tuple[float, float]:
+def run_phase(users: list[Any], seconds: float, recorder: Recorder) -> float:
     """Run every user's ``run`` in its own thread; the measured window ends
-    after ``seconds``. Returns the window and the whole phase's wall time."""
+    after ``seconds``. Returns the whole phase's wall time."""
     start = time.perf_counter()
     recorder.window_end = start + seconds
     with ThreadPoolExecutor(max_workers=len(users)) as pool:
         for future in [pool.submit(user.run) for user in users]:
             future.result()
-    return seconds, time.perf_counter() - start
+    return time.perf_counter() - start
 
 
 class StaticUser:
@@ -569,16 +570,15 @@ def measure(work: Path, users: int, seconds: float, baseline_seconds: float,
         static = Recorder()
         print(f"baseline: {users} users fetch {STATIC} for {baseline_seconds:g} s ...", flush=True)
         stop = deadline(baseline_seconds)
-        static_seconds, _ = run_phase([StaticUser(server.url, static, stop) for _ in range(users)],
-                                      baseline_seconds, static)
+        run_phase([StaticUser(server.url, static, stop) for _ in range(users)], baseline_seconds, static)
         journeys = Recorder()
         print(f"load: {users} users for {seconds:g} s ...", flush=True)
         stop = deadline(seconds)
-        _, wall = run_phase(people(journeys, users, stop), seconds, journeys)
+        wall = run_phase(people(journeys, users, stop), seconds, journeys)
     finally:
         server.stop()
     load.append(load_average())
-    return Outcome(journeys, static, warmup, seconds, wall, static_seconds, server.kind, users,
+    return Outcome(journeys, static, warmup, seconds, wall, baseline_seconds, server.kind, users,
                    len(small_pdf(0)), load, server_log_problems(server.log_path))
 
 
