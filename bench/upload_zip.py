@@ -43,7 +43,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -57,6 +56,8 @@ from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
+
+from _server import PortalServer
 
 ROOT = Path(__file__).resolve().parent.parent
 CHUNK = 1024 * 1024
@@ -128,14 +129,8 @@ def make_export_files(folder: Path, total: int, count: int = EXPORT_FILES) -> li
 
 
 # --------------------------------------------------------------------------
-# Server process and its memory
+# The server's memory (the server itself: bench/_server.py)
 # --------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def proc_kib(pid: int, field_name: str) -> int:
@@ -179,67 +174,6 @@ class PeakMemory:
     @property
     def growth(self) -> int:
         return self.peak - self.before
-
-
-def children(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-class PortalServer:
-    """The example portal in a subprocess: gunicorn (gthread) if installed,
-    else Werkzeug's threaded server (``bench/_server.py``)."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.port = free_port()
-        self.log = (workdir / "server.log").open("wb")
-        env = dict(os.environ, EXAMPLE_HOST_DATA=str(workdir / "portal"),
-                   PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-        env.pop("SECONDOP_TEST_DATABASE_URL", None)  # the portal owns its SQLite database
-        try:
-            import gunicorn  # noqa: F401
-
-            self.kind = "gunicorn -k gthread (1 worker, 4 threads)"
-            args = [sys.executable, "-m", "gunicorn", "-k", "gthread", "--workers", "1",
-                    "--threads", "4", "--timeout", "600", "--bind", f"127.0.0.1:{self.port}",
-                    "example_host:create_app()"]
-        except ImportError:
-            self.kind = "Werkzeug threaded server (gunicorn not installed)"
-            args = [sys.executable, str(ROOT / "bench" / "_server.py"), "--port", str(self.port)]
-        self.process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self.log,
-                                        stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                self.request("GET", "/login").read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise SystemExit("the portal server did not start; see "
-                                     f"{workdir / 'server.log'}") from None
-                time.sleep(0.2)
-        # gunicorn: the worker serves requests; the arbiter only watches it.
-        workers = children(self.process.pid) if self.kind.startswith("gunicorn") else []
-        if self.kind.startswith("gunicorn") and len(workers) != 1:
-            raise SystemExit(f"expected one gunicorn worker, found {workers}")
-        self.pid = workers[0] if workers else self.process.pid
-
-    def request(self, method: str, path: str, body: object = None,
-                headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=900)
-        conn.request(method, path, body=body, headers=headers or {})  # type: ignore[arg-type]
-        return conn.getresponse()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 # --------------------------------------------------------------------------

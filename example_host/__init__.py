@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +48,32 @@ def data_folder(app: Flask) -> Path:
     return folder
 
 
+@contextmanager
+def setup_lock(folder: Path) -> Iterator[None]:
+    """One process at a time through the first-start set-up (secret key,
+    tables, migrations, demo accounts): gunicorn starts its workers at once,
+    and each runs ``create_app()``. Without this lock they race on a new
+    folder, and the losers stop the server (duplicate demo accounts, a
+    migration applied twice) or sign sessions with different secret keys."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: `flask run` is one process
+        yield
+        return
+    with (folder / "setup.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def secret_key(folder: Path) -> str:
     """A per-installation secret kept in the data folder (never in git)."""
     path = folder / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+    if not path.exists():  # created owner-only from the start
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
+            fh.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 
@@ -66,8 +88,10 @@ def select_locale() -> str | None:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     folder = data_folder(app)
+    with setup_lock(folder):
+        key = secret_key(folder)
     app.config.from_mapping(
-        SECRET_KEY=secret_key(folder),
+        SECRET_KEY=key,
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'portal.db'}",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -79,6 +103,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("EXAMPLE_HOST")
     if test_config:
         app.config.update(test_config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # gunicorn runs several processes that write to one file. SQLite's
+        # default 5 s wait for the write lock ran out under load
+        # (bench/load.py: "database is locked" on saves); wait up to 30 s.
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)
 
     db.init_app(app)
     CSRFProtect(app)
@@ -109,7 +139,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(portal)
     app.jinja_env.globals.update(portal_languages=LANGUAGES, get_locale=get_locale)
 
-    with app.app_context():
+    with setup_lock(folder), app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            # Write-ahead log: readers no longer block a commit, nor a commit
+            # the readers, so a save waits only for other saves. Kept in the
+            # database file, so once is enough.
+            with db.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         db.create_all()
         from oncokind_secondop.migrate import upgrade
 
