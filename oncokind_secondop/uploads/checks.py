@@ -53,6 +53,15 @@ MIMETYPES = {
 }
 EXTENSIONS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png", "tiff": ".tif", "dicom": ".dcm",
               "dicom-zip": ".zip"}
+# Extensions a display name may end with for each kind (the first is added otherwise).
+ACCEPTED_EXTENSIONS = {
+    "pdf": (".pdf",),
+    "jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"),
+    "png": (".png",),
+    "tiff": (".tif", ".tiff"),
+    "dicom": (".dcm", ".dicom", ".dic"),
+    "dicom-zip": (".zip",),
+}
 
 _EXECUTABLE_SIGNATURES = (
     b"MZ",                 # Windows PE / DOS
