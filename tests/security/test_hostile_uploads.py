@@ -333,3 +333,26 @@ def test_hostile_upload(world: World, case: Case, monkeypatch: pytest.MonkeyPatc
     assert changed == {Document.__tablename__: 1}
     (added,) = set(after.objects) - set(before.objects)
     assert added.name == new.storage_key and added.parent.parent.name == "objects"
+
+
+@pytest.mark.parametrize("where", ["header", "form-field-before-file", "form-field-after-file", "none"])
+def test_bad_csrf_token_leaves_nothing(world: World, where: str, monkeypatch: pytest.MonkeyPatch,
+                                       tmp_path: Path) -> None:
+    """With the host's CSRF on, a forged request is refused (400) wherever its
+    token sits, before or after the file, and leaves nothing behind."""
+    if not world.csrf:
+        pytest.skip("only with the host's CSRF protection on")
+    app, client, _token = world.client()
+    file_part = Part("file", PDF + bytes(1024**2), filename="report.pdf")
+    forged = Part("csrf_token", b"forged-token")
+    parts = {"header": [file_part], "form-field-before-file": [forged, file_part],
+             "form-field-after-file": [file_part, forged], "none": [file_part]}[where]
+    body, content_type = multipart(parts)
+    before = snapshot(app)
+    with watch_spooling(monkeypatch, tmp_path / "system-tmp") as spool:
+        response = client.post(f"{BASE}/{world.packet_id}/items/{world.item_id}/upload", data=body,
+                               content_type=content_type,
+                               headers={"X-CSRFToken": "forged-token"} if where == "header" else {})
+    assert response.status_code == 400
+    assert snapshot(app) == before
+    assert spool.calls == [] and spool.leftovers() == []
