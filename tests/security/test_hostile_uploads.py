@@ -26,6 +26,8 @@ import html
 import io
 import re
 import stat
+import struct
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -76,6 +78,39 @@ def _symlink_zip() -> bytes:
         link.create_system = 3  # Unix, so the mode bits below mean what they say
         link.external_attr = (stat.S_IFLNK | 0o777) << 16
         archive.writestr(link, "/etc/passwd")
+    return out.getvalue()
+
+
+def _zip_lying_about_size() -> bytes:
+    """8 MB of zeros whose headers (local and central) claim 1,000 bytes: the
+    ratio check sees nothing, the reader must stop at the claimed size."""
+    data = bytearray(samples.zip_bytes({"DICOM/IM0001": samples.dicom_bytes() + bytes(8 * 1024**2)}))
+    central = data.find(b"PK\x01\x02")
+    data[22:26] = data[central + 24:central + 28] = struct.pack("<I", 1000)
+    return bytes(data)
+
+
+def _zip_with_bad_crc() -> bytes:
+    data = bytearray(samples.zip_bytes({"DICOM/IM0001": samples.dicom_bytes()}, zipfile.ZIP_STORED))
+    data[data.find(b"DICM") + 200] ^= 0xFF  # one stored byte of the entry changed after zipping
+    return bytes(data)
+
+
+def _zip_claiming_a_password() -> bytes:
+    # zipfile cannot encrypt: set the "encrypted" flag bit in both headers by hand.
+    data = bytearray(samples.zip_bytes({"DICOM/IM0001": samples.dicom_bytes()}))
+    central = data.find(b"PK\x01\x02")
+    data[6] |= 0x1
+    data[central + 8] |= 0x1
+    return bytes(data)
+
+
+def _zip_with_duplicate_names() -> bytes:
+    out = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(out, "w") as archive:
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate we want
+        archive.writestr("DICOM/IM0001", samples.dicom_bytes())
+        archive.writestr("dicom/im0001", samples.dicom_bytes())
     return out.getvalue()
 
 
@@ -216,6 +251,11 @@ CASES: list[Case] = [
          "unsafe folder path"),
     Case("zip-html-entry", "scans.zip", _zip_of("DICOM/index.html", HTML_PAGE), 415,
          "contains a file that is not a DICOM scan"),
+    Case("zip-bomb-lying-about-size", "scans.zip", _zip_lying_about_size, 415, DAMAGED),
+    Case("zip-entry-with-bad-crc", "scans.zip", _zip_with_bad_crc, 415, DAMAGED),
+    Case("zip-with-password", "scans.zip", _zip_claiming_a_password, 415, "is protected by a password"),
+    Case("zip-duplicate-names", "scans.zip", _zip_with_duplicate_names, 415,
+         "contains two files with the same name"),
     Case("zip-of-nothing-but-folders", "scans.zip", lambda: samples.zip_bytes({"DICOM/": b""}), 415,
          "does not contain any DICOM scan files"),
     # --- sizes, parts and text fields ------------------------------------------------------------
@@ -237,6 +277,9 @@ CASES: list[Case] = [
         Part("file", PDF, filename="report.pdf"), Part("note", b"x" * 600_000)]),
     Case("unexpected-file-field", None, b"", 400, "The form sent a file we did not expect",
          parts=lambda: [Part("avatar", PDF, filename="report.pdf")]),
+    Case("browser-claims-html-type", None, b"", ACCEPTED, "report.pdf", parts=lambda: [
+        Part("file", PDF, filename="report.pdf", content_type="text/html")]),
+    Case("empty-form", None, b"", 400, CHOOSE_A_FILE, parts=lambda: []),
     Case("not-multipart", None, b"", 400, "did not arrive in a form we understand",
          raw=lambda: (b"file=" + PDF, "application/x-www-form-urlencoded")),
     Case("truncated-body", None, b"", 400, "was cut off before it finished",
