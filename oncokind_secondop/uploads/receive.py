@@ -48,6 +48,11 @@ CHUNK_SIZE = 256 * 1024
 FILE_PART_OVERHEAD = 4096
 TEXT_PART_OVERHEAD = 512
 BODY_OVERHEAD = 64 * 1024
+# Most bytes the multipart decoder may hold at once: one chunk plus room for a
+# part's headers. File and field data leave it chunk by chunk; without a cap a
+# preamble, a part header or an epilogue that never ends would be kept in
+# memory up to the whole body limit (gigabytes).
+DECODER_BUFFER = CHUNK_SIZE + 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -263,6 +268,10 @@ class _TooManyParts(Exception):
     pass
 
 
+class _Malformed(Exception):
+    pass
+
+
 def _events(decoder: MultipartDecoder, stream: IO[bytes]) -> Iterator[object]:
     while True:
         try:
@@ -271,7 +280,10 @@ def _events(decoder: MultipartDecoder, stream: IO[bytes]) -> Iterator[object]:
             raise _TooManyParts from exc
         if event is NEED_DATA:
             chunk = stream.read(CHUNK_SIZE)
-            decoder.receive_data(chunk or None)  # b"" = end of body
+            try:
+                decoder.receive_data(chunk or None)  # b"" = end of body
+            except RequestEntityTooLarge as exc:  # DECODER_BUFFER: bytes that are no part's data
+                raise _Malformed from exc
             continue
         yield event
         if isinstance(event, Epilogue):
@@ -322,7 +334,7 @@ def receive_upload(store: FileStore, *, max_file_size: int | None = None, max_fi
 
     receiver = _Receiver(store, max_file_size, max_files, field_name, text_budget,
                          archive_limits())
-    decoder = MultipartDecoder(boundary, max_parts=max_parts)
+    decoder = MultipartDecoder(boundary, max_form_memory_size=DECODER_BUFFER, max_parts=max_parts)
     try:
         if request.headers.get("X-CSRFToken"):
             check_token(request.headers["X-CSRFToken"])  # before reading a single byte
@@ -357,6 +369,10 @@ def receive_upload(store: FileStore, *, max_file_size: int | None = None, max_fi
             ngettext("Please upload one file at a time.",
                      "Please upload at most %(num)s files at a time.", max_files),
             413, receiver.fields) from exc
+    except _Malformed as exc:
+        receiver.cleanup()
+        raise UploadRejected(_("The upload did not arrive in a form we understand. Please try "
+                               "again."), 400, receiver.fields) from exc
     except _FormTooLarge as exc:
         receiver.cleanup()
         raise UploadRejected(_("The text in this form is too long. Please shorten it and try "

@@ -46,7 +46,7 @@ from ..conftest import _reset_database
 from ..fake_host import create_app
 from ..packet.conftest import BASE, PacketHelper
 from ..uploads import samples
-from ._hostile import STORAGE_KEY, Part, multipart, snapshot, watch_spooling
+from ._hostile import STORAGE_KEY, Part, multipart, part_head, snapshot, watch_spooling
 
 PDF = samples.pdf_bytes()
 PDF_LIMIT = len(PDF)  # SECONDOP_MAX_UPLOAD_BYTES for the size cases: the sample fits exactly
@@ -61,6 +61,7 @@ TOO_LARGE_BODY = "These files are too large"
 TOO_MANY_FILES = "Please upload at most 10 files at a time."
 TEXT_TOO_LONG = "The text in this form is too long"
 CHOOSE_A_FILE = "Please choose a file to upload."
+NOT_UNDERSTOOD = "The upload did not arrive in a form we understand"
 
 
 def _jpeg_with_script() -> bytes:
@@ -280,8 +281,17 @@ CASES: list[Case] = [
     Case("browser-claims-html-type", None, b"", ACCEPTED, "report.pdf", parts=lambda: [
         Part("file", PDF, filename="report.pdf", content_type="text/html")]),
     Case("empty-form", None, b"", 400, CHOOSE_A_FILE, parts=lambda: []),
-    Case("not-multipart", None, b"", 400, "did not arrive in a form we understand",
+    Case("not-multipart", None, b"", 400, NOT_UNDERSTOOD,
          raw=lambda: (b"file=" + PDF, "application/x-www-form-urlencoded")),
+    # Bytes that belong to no part must not pile up in memory (up to the body limit).
+    Case("endless-preamble", None, b"", 400, NOT_UNDERSTOOD,
+         raw=lambda: (b"A" * (3 * 1024**2) + multipart([Part("file", PDF, filename="a.pdf")])[0],
+                      multipart([])[1])),
+    Case("endless-part-header", None, b"", 400, NOT_UNDERSTOOD, raw=lambda: (
+        part_head(Part("file", b"", filename="a.pdf"))[:-2] + b"X-Filler: " + b"A" * (3 * 1024**2),
+        multipart([])[1])),
+    Case("giant-epilogue", None, b"", 400, NOT_UNDERSTOOD, raw=lambda: (
+        multipart([Part("file", PDF, filename="a.pdf")])[0] + b"A" * (3 * 1024**2), multipart([])[1])),
     Case("truncated-body", None, b"", 400, "was cut off before it finished",
          raw=lambda: (multipart([Part("file", PDF, filename="report.pdf")])[0][:-40],
                       multipart([])[1])),
@@ -399,3 +409,54 @@ def test_bad_csrf_token_leaves_nothing(world: World, where: str, monkeypatch: py
     assert response.status_code == 400
     assert snapshot(app) == before
     assert spool.calls == [] and spool.leftovers() == []
+
+
+class _Generated(io.RawIOBase):
+    """A request body made on the fly: ``head``, then ``size`` filler bytes."""
+
+    def __init__(self, head: bytes, size: int) -> None:
+        self.head = head
+        self.left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.head:
+            n = min(len(buffer), len(self.head))
+            buffer[:n], self.head = self.head[:n], self.head[n:]
+            return n
+        n = min(len(buffer), self.left)
+        buffer[:n] = b"A" * n
+        self.left -= n
+        return n
+
+
+@pytest.mark.parametrize("where", ["preamble", "part-header", "epilogue"])
+def test_bytes_outside_any_part_are_never_held_in_memory(world: World, where: str) -> None:
+    """32 MB that belong to no part (before the first boundary, inside a part's
+    headers, after the last boundary): refused, and never kept in memory."""
+    import tracemalloc
+
+    app, client, token = world.client()
+    size = 32 * 1024**2
+    whole, content_type = multipart([Part("file", PDF, filename="a.pdf")])
+    head = {"preamble": b"", "part-header": part_head(Part("file", b"", filename="a.pdf"))[:-2],
+            "epilogue": whole}[where]
+    before = snapshot(app)
+    tracemalloc.start()
+    try:
+        response = client.post(
+            f"{BASE}/{world.packet_id}/items/{world.item_id}/upload",
+            data=b"", content_type=content_type, headers={"X-CSRFToken": token} if token else {},
+            # The test client would measure a stream by seeking to its end: hand it to WSGI as is.
+            environ_overrides={"wsgi.input": io.BufferedReader(_Generated(head, size)),
+                               "CONTENT_LENGTH": str(len(head) + size)},
+        )
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 400
+    assert NOT_UNDERSTOOD in html.unescape(response.get_data(as_text=True))
+    assert peak < 8 * 1024**2, f"{peak // 1024**2} MB held for a 32 MB body outside any part"
+    assert snapshot(app) == before
