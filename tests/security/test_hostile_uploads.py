@@ -220,6 +220,13 @@ CASES: list[Case] = [
     Case("rfc2231-non-ascii", None, PDF, ACCEPTED, "Informe de patología.pdf", parts=lambda: [Part(
         "file", PDF,
         disposition="form-data; name=\"file\"; filename*=UTF-8''Informe%20de%20patolog%C3%ADa.pdf")]),
+    Case("rfc2231-latin-1", None, PDF, ACCEPTED, "café.pdf", parts=lambda: [Part(
+        "file", PDF, disposition="form-data; name=\"file\"; filename*=ISO-8859-1''caf%E9.pdf")]),
+    # Undecodable bytes become U+FFFD (visible, harmless), never an error or a lost file.
+    Case("rfc2231-invalid-utf8", None, PDF, ACCEPTED, "\ufffd\ufffdscan\ufffd.pdf", parts=lambda: [Part(
+        "file", PDF, disposition="form-data; name=\"file\"; filename*=UTF-8''%FF%FEscan%C0.pdf")]),
+    Case("100-kb-name", "a" * 100_000 + ".pdf", PDF, ACCEPTED, "a" * 196 + ".pdf"),
+    Case("name-of-dots-and-spaces", " . .. ... ", PDF, ACCEPTED, "file.pdf"),
     Case("right-to-left-override", "report\u202egpj.exe", PDF, ACCEPTED, "reportgpj.exe.pdf"),
     Case("right-to-left-override-jpg", "photo\u202efdp.jpg", samples.image_bytes("JPEG"), ACCEPTED,
          "photofdp.jpg"),
