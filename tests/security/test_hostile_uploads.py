@@ -15,10 +15,13 @@ the ``X-CSRFToken`` header, as upload.js sends it):
 The bodies are written byte by byte (``_hostile.multipart``) so each case sends
 exactly what a hostile client would; the sample files come from
 ``tests/uploads/samples.py``. Holes this table found (fixed in
-``oncokind_secondop/uploads``): the early 413 page parsed the whole body into
-Werkzeug temp files; a PDF named ``report.pdf.exe`` or a JPEG named
+``oncokind_secondop/uploads``): an error page built after an early refusal
+(413 on Content-Length, text too long) made Werkzeug parse the rest of the
+body into temp files; a PDF named ``report.pdf.exe`` or a JPEG named
 ``photo.html`` kept that extension in downloads and ZIP exports; 1,001 files
-chosen at once were told "These files are too large".
+chosen at once were told "These files are too large"; a preamble, part header
+or epilogue that never ends was held in memory (``endless-*``,
+``giant-epilogue`` and the 32 MB memory test below).
 """
 from __future__ import annotations
 
