@@ -107,6 +107,10 @@ class SecondOpinion:
 
         app.register_blueprint(bp, url_prefix=settings["SECONDOP_URL_PREFIX"] or None)
         exempt_streaming_views(app)
+        # A host may set up its CSRFProtect after us: exempt again before its
+        # check runs (ours was registered first), or it would parse and spool
+        # the whole upload body before our view could stream it.
+        app.before_request(lambda: exempt_streaming_views(app))
         if "secondop" not in app.cli.commands:
             app.cli.add_command(secondop_cli)
         return state

@@ -19,11 +19,35 @@ from .models import Packet
 EXPORT = "packet_export"
 
 
+def _damaged_files_page(
+    packet: Packet, contents: packet_summary.PacketContents, *, exporting: bool
+) -> ResponseReturnValue | None:
+    """Check every stored file against its SHA-256 and size; if any fails,
+    the page naming them (409) instead of an export that vouches for them."""
+    try:
+        packet_zip.verify_all(current_secondop.files, contents.documents)
+    except packet_zip.StoredFileProblem as problem:
+        emit_audit("export", EXPORT, outcome="error", object_id=packet.id)
+        return render_template(
+            "secondop/packet/file_problem.html",
+            packet=packet,
+            documents=problem.documents,
+            exporting=exporting,
+        ), 409
+    return None
+
+
 @bp.route("/packet/<int:packet_id>/export/summary.pdf", endpoint="packet_export_pdf")
 @patient_view("export", EXPORT)
 def packet_export_pdf(packet_id: int) -> ResponseReturnValue:
     packet = get_or_404(Packet, packet_id, action="export", category=EXPORT)
-    pdf = packet_summary.summary_pdf(packet_summary.load_contents(packet))
+    contents = packet_summary.load_contents(packet)
+    # The summary lists every file with its SHA-256 for the receiving team:
+    # it must not vouch for a file that no longer matches.
+    damaged = _damaged_files_page(packet, contents, exporting=False)
+    if damaged is not None:
+        return damaged
+    pdf = packet_summary.summary_pdf(contents)
     emit_audit("export", EXPORT, object_id=packet.id, recipient=packet.center_name)
     return attachment_response(
         pdf, filename=_("second-opinion-summary.pdf"), mimetype="application/pdf"
@@ -36,16 +60,9 @@ def packet_export_zip(packet_id: int) -> ResponseReturnValue:
     packet = get_or_404(Packet, packet_id, action="export", category=EXPORT)
     contents = packet_summary.load_contents(packet)
     store = current_secondop.files
-    try:
-        packet_zip.verify_all(store, contents.documents)
-    except packet_zip.StoredFileProblem as problem:
-        emit_audit("export", EXPORT, outcome="error", object_id=packet.id)
-        return render_template(
-            "secondop/packet/file_problem.html",
-            packet=packet,
-            documents=problem.documents,
-            exporting=True,
-        ), 409
+    damaged = _damaged_files_page(packet, contents, exporting=True)
+    if damaged is not None:
+        return damaged
     created = datetime.now(UTC)
     titles = contents.item_titles()
     planned = packet_zip.plan_files(

@@ -38,7 +38,7 @@ import zlib
 from dataclasses import dataclass
 from typing import IO
 
-from ..i18n import _
+from ..i18n import _, format_number
 from .names import clean_display_name
 
 HEAD_SIZE = 4096  # bytes kept from the start of each upload for sniffing
@@ -53,6 +53,15 @@ MIMETYPES = {
 }
 EXTENSIONS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png", "tiff": ".tif", "dicom": ".dcm",
               "dicom-zip": ".zip"}
+# Extensions a display name may end with for each kind (the first is added otherwise).
+ACCEPTED_EXTENSIONS = {
+    "pdf": (".pdf",),
+    "jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"),
+    "png": (".png",),
+    "tiff": (".tif", ".tiff"),
+    "dicom": (".dcm", ".dicom", ".dic"),
+    "dicom-zip": (".zip",),
+}
 
 _EXECUTABLE_SIGNATURES = (
     b"MZ",                 # Windows PE / DOS
@@ -246,7 +255,7 @@ def check_dicom_zip(fh: IO[bytes], name: str, limits: ArchiveLimits = ArchiveLim
         if len(infos) > limits.max_entries:
             raise refuse(_(
                 "“%(name)s” holds more than %(count)s files. Please split it into smaller ZIP "
-                "files.", name=name, count=limits.max_entries))
+                "files.", name=name, count=format_number(limits.max_entries)))
         declared = sum(i.file_size for i in infos)
         compressed = sum(i.compress_size for i in infos)
         if declared > limits.max_total_bytes:

@@ -71,3 +71,16 @@ def clean_display_name(raw: str | None, fallback: str) -> str:
     stem, ext = _split_extension(name)
     shortened = _shorten(stem, ext)
     return shortened if shortened and shortened != ext else fallback
+
+
+def with_extension(name: str, accepted: tuple[str, ...]) -> str:
+    """``name`` (already cleaned) ending in one of ``accepted`` (lower case,
+    first one preferred): a name whose own extension names another type gets
+    the right one added ("scan.jpg.html" -> "scan.jpg.html.jpg"), so a saved
+    download or an unpacked ZIP never opens as a page or a program. Names
+    without an extension, or with a number as one (DICOM files are often
+    called "IM0001" or by their UID "1.2.840.113619.2.55.3.604"), are kept."""
+    stem, ext = _split_extension(name)
+    if not ext or ext[1:].isdigit() or ext.lower() in accepted:
+        return name
+    return _shorten(name, accepted[0])

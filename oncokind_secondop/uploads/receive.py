@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from flask import current_app, request
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.http import parse_options_header
 from werkzeug.sansio.multipart import (
@@ -38,9 +38,9 @@ from ..adapters import FileStore, FileTooLarge, PendingFile, StoredFile
 from ..csrf import check_token, csrf_enabled
 from ..extension import current_secondop
 from ..i18n import _, format_file_size, ngettext
-from .checks import EXTENSIONS, HEAD_SIZE, MIMETYPES, ArchiveLimits, ContentRefused, sniff
+from .checks import ACCEPTED_EXTENSIONS, EXTENSIONS, HEAD_SIZE, MIMETYPES, ArchiveLimits, ContentRefused, sniff
 from .checks import validate_stored as _validate_stored
-from .names import clean_display_name
+from .names import clean_display_name, with_extension
 
 CHUNK_SIZE = 256 * 1024
 # Room for part headers and boundaries on top of the files and text fields:
@@ -48,6 +48,11 @@ CHUNK_SIZE = 256 * 1024
 FILE_PART_OVERHEAD = 4096
 TEXT_PART_OVERHEAD = 512
 BODY_OVERHEAD = 64 * 1024
+# Most bytes the multipart decoder may hold at once: one chunk plus room for a
+# part's headers. File and field data leave it chunk by chunk; without a cap a
+# preamble, a part header or an epilogue that never ends would be kept in
+# memory up to the whole body limit (gigabytes).
+DECODER_BUFFER = CHUNK_SIZE + 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -227,7 +232,12 @@ class _Receiver:
 
     def display_name(self, kind: str | None = None) -> str:
         extension = EXTENSIONS.get(kind or self.kind or "", "")
-        return clean_display_name(self.raw_name, _("file") + extension)
+        name = clean_display_name(self.raw_name, _("file") + extension)
+        if kind is None:
+            return name  # for messages: the name as the user knows it
+        # The name travels with the file (downloads, ZIP export): a PDF named
+        # "scan.jpg.html" or "report.pdf.exe" must not open as a page or a program.
+        return with_extension(name, ACCEPTED_EXTENSIONS[kind])
 
     def too_large_message(self) -> str:
         return _("“%(name)s” is larger than %(limit)s, the most we can take for one file.",
@@ -269,16 +279,39 @@ class _FormTooLarge(Exception):
     pass
 
 
+class _TooManyParts(Exception):
+    pass
+
+
+class _Malformed(Exception):
+    pass
+
+
 def _events(decoder: MultipartDecoder, stream: IO[bytes]) -> Iterator[object]:
     while True:
-        event = decoder.next_event()
+        try:
+            event = decoder.next_event()
+        except RequestEntityTooLarge as exc:  # the decoder's max_parts, not the body size
+            raise _TooManyParts from exc
         if event is NEED_DATA:
             chunk = stream.read(CHUNK_SIZE)
-            decoder.receive_data(chunk or None)  # b"" = end of body
+            try:
+                decoder.receive_data(chunk or None)  # b"" = end of body
+            except RequestEntityTooLarge as exc:  # DECODER_BUFFER: bytes that are no part's data
+                raise _Malformed from exc
             continue
         yield event
         if isinstance(event, Epilogue):
             return
+
+
+def _claim_body() -> None:
+    """The body is ours from here on: ``request.form`` and ``request.files``
+    stay empty, so nothing later in this request (a form on the error page, an
+    error handler) makes Werkzeug parse it again, spooling every file part to a
+    temporary file. That happened when we answered 413 before reading."""
+    request.form = ImmutableMultiDict()
+    request.files = ImmutableMultiDict()
 
 
 def receive_upload(store: FileStore, *, max_file_size: int | None = None, max_files: int = 10,
@@ -294,6 +327,7 @@ def receive_upload(store: FileStore, *, max_file_size: int | None = None, max_fi
     ``csrf_token`` *before* the file input (or the ``X-CSRFToken`` header) so a
     bad token is refused before any byte is written.
     """
+    _claim_body()
     if max_file_size is None:
         max_file_size = default_max_file_size()
     mimetype, options = parse_options_header(request.headers.get("Content-Type", ""))
@@ -315,7 +349,7 @@ def receive_upload(store: FileStore, *, max_file_size: int | None = None, max_fi
 
     receiver = _Receiver(store, max_file_size, max_files, field_name, text_budget,
                          archive_limits())
-    decoder = MultipartDecoder(boundary, max_parts=max_parts)
+    decoder = MultipartDecoder(boundary, max_form_memory_size=DECODER_BUFFER, max_parts=max_parts)
     try:
         if request.headers.get("X-CSRFToken"):
             check_token(request.headers["X-CSRFToken"])  # before reading a single byte
@@ -343,6 +377,17 @@ def receive_upload(store: FileStore, *, max_file_size: int | None = None, max_fi
         raise UploadRejected(_("These files are too large. We can take up to %(limit)s per "
                                "file.", limit=format_file_size(max_file_size)), 413,
                              receiver.fields) from exc
+    except _TooManyParts as exc:
+        # Usually a whole scan folder chosen at once: say how many files we take.
+        receiver.cleanup()
+        raise receiver.refusal or UploadRejected(
+            ngettext("Please upload one file at a time.",
+                     "Please upload at most %(num)s files at a time.", max_files),
+            413, receiver.fields) from exc
+    except _Malformed as exc:
+        receiver.cleanup()
+        raise UploadRejected(_("The upload did not arrive in a form we understand. Please try "
+                               "again."), 400, receiver.fields) from exc
     except _FormTooLarge as exc:
         receiver.cleanup()
         raise UploadRejected(_("The text in this form is too long. Please shorten it and try "

@@ -63,3 +63,31 @@ def test_any_input_gives_a_safe_name(raw):
                for ch in name)
     assert unicodedata.is_normalized("NFC", name)
     assert clean_display_name(name, "file.pdf") == name  # idempotent
+
+
+@pytest.mark.parametrize(("name", "kind", "expected"), [
+    ("report.pdf", "pdf", "report.pdf"),
+    ("REPORT.PDF", "pdf", "REPORT.PDF"),
+    ("report.pdf.exe", "pdf", "report.pdf.exe.pdf"),
+    ("scan.jpg.html", "jpeg", "scan.jpg.html.jpg"),
+    ("photo.jpeg", "jpeg", "photo.jpeg"),
+    ("scan.svg", "png", "scan.svg.png"),
+    ("scan.tiff", "tiff", "scan.tiff"),
+    ("IM0001", "dicom", "IM0001"),                                   # no extension: kept
+    ("1.2.840.113619.2.55.3.604", "dicom", "1.2.840.113619.2.55.3.604"),  # a UID, not a type
+    ("CT chest.zip", "dicom-zip", "CT chest.zip"),
+    ("CT chest.rar", "dicom-zip", "CT chest.rar.zip"),
+])
+def test_with_extension_matches_the_kind_found(name, kind, expected):
+    from oncokind_secondop.uploads.checks import ACCEPTED_EXTENSIONS
+    from oncokind_secondop.uploads.names import with_extension
+
+    assert with_extension(name, ACCEPTED_EXTENSIONS[kind]) == expected
+
+
+def test_with_extension_keeps_the_length_limits():
+    from oncokind_secondop.uploads.names import with_extension
+
+    name = with_extension(clean_display_name("病" * 300 + ".html", "file.pdf"), (".pdf",))
+    assert name.endswith(".pdf")
+    assert len(name) <= MAX_CHARS and len(name.encode("utf-8")) <= MAX_UTF8_BYTES
