@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
-from .access import SESSION_KEY, choose_patient
+from .access import SESSION_KEY, audit_error_answer, choose_patient
 from .csrf import protect_blueprint_request
 from .extension import current_secondop
 from .form_messages import SecondOpForm
@@ -90,6 +90,7 @@ ERROR_MESSAGES = {
 # Only errors raised inside our own pages get our error page; the host keeps
 # its own handlers for its own pages.
 def render_error(exc: HTTPException) -> ResponseReturnValue:
+    audit_error_answer(exc)
     code = exc.code or 500
     title, message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500] if code >= 500 else ERROR_MESSAGES[400])
     return render_template("secondop/error.html", title=title, message=message, code=code), code
@@ -137,6 +138,10 @@ def choose_patient_view() -> ResponseReturnValue:
         if not (target.startswith("secondop.") and target in _endpoints_without_args()):
             target = "secondop.hub"
         return redirect(url_for(target))
+    if form.is_submitted():
+        # A refused choice is audited without the value sent: it may be anything.
+        refused = "denied" if request.form.get("patient") else "invalid"
+        emit_audit("change", "patient_choice", outcome=refused, actor_id=actor.id)
     current = choose_patient(patients)
     if current is not None and not form.is_submitted():
         form.patient.data = current.id
