@@ -158,6 +158,8 @@ def packet_new() -> ResponseReturnValue:
         emit_audit("add", PACKET, object_id=packet.id)
         flash(_("Your packet is ready. Start with the checklist below."))
         return redirect(url_for("secondop.packet_detail", packet_id=packet.id))
+    if not form.is_submitted():
+        emit_audit("view", PACKET)  # the form lists the patient's other packets
     return render_template(T_ + "packet_form.html", form=form, packet=None), _form_status(
         form, "add", PACKET
     )
@@ -659,6 +661,8 @@ def packet_request_new(packet_id: int) -> ResponseReturnValue:
         return redirect(
             url_for("secondop.packet_request_letter", packet_id=packet.id, facility_id=facility.id)
         )
+    if not form.is_submitted():
+        emit_audit("view", REQUEST, object_id=packet.id)  # the form shows what is still missing
     return render_template(
         T_ + "facility_form.html", form=form, packet=packet, facility=None, conflict=None
     ), _form_status(form, "add", REQUEST, packet.id)
