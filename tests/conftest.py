@@ -149,6 +149,14 @@ def collect_page_errors(page: Any) -> list[str]:
     return errors
 
 
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Overrides pytest-flask's ``client``, which is used ``with`` the client so
+    the last request's contexts stay pushed: another client's next request then
+    ran in that context (and as that person). Each request here starts clean."""
+    return app.test_client()
+
+
 @pytest.fixture(autouse=True)
 def _push_request_context() -> None:
     """Overrides pytest-flask's fixture of the same name, which pushes one request
