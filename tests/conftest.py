@@ -1,5 +1,7 @@
 """Fixtures: a fake host app per test (SQLite by default, PostgreSQL when
-``SECONDOP_TEST_DATABASE_URL`` is set), a client, a CLI runner and a login helper."""
+``SECONDOP_TEST_DATABASE_URL`` is set), a client, a CLI runner and a login helper;
+and the whole-suite guards of ``tests/guards.py`` (audit completeness, no patient
+data in logs), which check every test."""
 from __future__ import annotations
 
 import os
