@@ -8,14 +8,15 @@ wait at a barrier, and then save at the same moment: first the worksheet
 
 Proved for every iteration and both records, on SQLite and PostgreSQL:
 exactly one save wins (302), the other gets 409 (never a 500 or "database is
-locked"), the stored value is exactly the winner's, and the version went up
-by exactly one.
+locked"), the stored value is exactly the winner's, the version went up by
+exactly one, and each save is audited once (a change or a conflict).
 """
 from __future__ import annotations
 
 import http.client
 import threading
 import urllib.parse
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -121,7 +122,7 @@ def _one_winner(answers: list[tuple[int, str]], what: str, iteration: int) -> in
     return next(i for i, (status, _) in enumerate(answers) if status == 302)
 
 
-def test_simultaneous_saves_lose_nothing(server: Server, client: Any) -> None:
+def test_simultaneous_saves_lose_nothing(server: Server, client: Any, audit_log: list[Any]) -> None:
     app = server.app
     assert client.get(f"/test-login/{PATIENT}").status_code == 200
     response = client.post(f"{COMPARE}/new", data={"title": "Start", "notes": ""})
@@ -161,3 +162,8 @@ def test_simultaneous_saves_lose_nothing(server: Server, client: Any) -> None:
         for user in users:
             user.close()
     assert _stored(app, Worksheet, worksheet_id).version == 1 + ITERATIONS
+    # Each save was audited once, from its own thread: the winner's change, the loser's conflict.
+    saves = Counter((e.category, e.outcome, e.actor_id) for e in audit_log if e.action == "change")
+    for category in ("compare_worksheet", "packet_item"):
+        assert saves[(category, "success", "p-maria")] + saves[(category, "success", "c-sam")] == ITERATIONS
+        assert saves[(category, "conflict", "p-maria")] + saves[(category, "conflict", "c-sam")] == ITERATIONS
