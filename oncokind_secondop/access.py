@@ -16,8 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from .adapters import Actor, PatientRef
 from .extension import current_secondop
@@ -85,6 +87,9 @@ def patient_view(action: str, category: str) -> Callable[[F], F]:
             g.secondop_acting = Acting(actor=actor, patient=patient)
             return view(*args, **kwargs)
 
+        # Marks the view as touching patient data (what it audits by default):
+        # tools and tests find patient views through app.view_functions.
+        wrapper.secondop_patient_view = (action, category)  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorator
@@ -99,3 +104,34 @@ def get_or_404(model: type[Any], object_id: int, *, action: str, category: str) 
         emit_audit(action, category, outcome="not_found", object_id=object_id)
         abort(404)
     return record
+
+
+_ERROR_OUTCOMES = {400: "invalid", 403: "denied", 404: "not_found", 409: "conflict", 413: "invalid"}
+
+
+def audit_error_answer(exc: HTTPException) -> None:
+    """Called by the blueprint's error pages: a patient view refused with an
+    HTTP error before it audited anything (a missing CSRF token, a malformed
+    version field, a body over the size limit) still leaves exactly one event.
+
+    Refused before the patient check (no acting context), the attempt counts
+    as denied unless the actor and patient are known and the error is not the
+    CSRF check."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    marker = getattr(view, "secondop_patient_view", None)
+    if marker is None or g.get("secondop_audited"):
+        return
+    action, category = marker
+    if action == "view" and request.method == "POST":
+        action = "change"  # a page that is read with GET and saved with POST
+    code = exc.code or 500
+    outcome = _ERROR_OUTCOMES.get(code, "error" if code >= 500 else "invalid")
+    if g.get("secondop_acting") is not None:
+        emit_audit(action, category, outcome=outcome)
+        return
+    actor = current_secondop.auth.current_actor()
+    patient = choose_patient(list(current_secondop.auth.patients_for(actor))) if actor else None
+    if patient is None or isinstance(exc, CSRFError):
+        outcome = "denied"
+    emit_audit(action, category, outcome=outcome, actor_id=actor.id if actor else None,
+               patient_id=patient.id if actor and patient else None)

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
-from .access import SESSION_KEY, choose_patient
+from .access import SESSION_KEY, audit_error_answer, choose_patient
 from .csrf import protect_blueprint_request
 from .extension import current_secondop
 from .form_messages import SecondOpForm
@@ -99,6 +99,7 @@ ERROR_MESSAGES = {
 # Only errors raised inside our own pages get our error page; the host keeps
 # its own handlers for its own pages.
 def render_error(exc: HTTPException) -> ResponseReturnValue:
+    audit_error_answer(exc)
     code = exc.code or 500
     title, message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500] if code >= 500 else ERROR_MESSAGES[400])
     return render_template("secondop/error.html", title=title, message=message, code=code), code

@@ -1,5 +1,7 @@
 """Fixtures: a fake host app per test (SQLite by default, PostgreSQL when
-``SECONDOP_TEST_DATABASE_URL`` is set), a client, a CLI runner and a login helper."""
+``SECONDOP_TEST_DATABASE_URL`` is set), a client, a CLI runner and a login helper;
+and the whole-suite guards of ``tests/guards.py`` (audit completeness, no patient
+data in logs), which check every test."""
 from __future__ import annotations
 
 import os
@@ -16,8 +18,10 @@ from oncokind_secondop.db import Base
 from oncokind_secondop.extension import current_secondop
 from oncokind_secondop.signals import AuditEvent, audit_event
 
+from . import guards
 from .chromium import CHROMIUM, CHROMIUM_ARGS, browser_required, missing_reason
 from .fake_host import create_app
+from .guards import PatientSecrets, register_patient_secret  # noqa: F401  (the canary API)
 
 
 def _reset_database(app: Flask) -> None:
@@ -73,6 +77,38 @@ def on_postgres() -> bool:
     return "postgresql" in os.environ.get("SECONDOP_TEST_DATABASE_URL", "")
 
 
+# -- whole-suite guards (tests/guards.py): audit completeness, no patient data in logs --
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "audit_unchecked(reason): skip the whole-suite audit guard "
+                            "(only for tests that break things on purpose)")
+    config.addinivalue_line("markers", "logs_unchecked(reason): skip the whole-suite log guard "
+                            "(only for tests that break things on purpose)")
+    guards.install()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    return (yield from guards.guarded_phase(item, "setup"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    return (yield from guards.guarded_phase(item, "call"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    return (yield from guards.guarded_phase(item, "teardown"))
+
+
+@pytest.fixture
+def patient_secrets() -> PatientSecrets:
+    """Register canary strings: no log record or audit event of this test may contain them."""
+    return PatientSecrets()
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """The fake host's own catalogs (the package compiles its own in init_app)."""
     from oncokind_secondop._catalogs import compile_catalogs
@@ -113,3 +149,20 @@ def collect_page_errors(page: Any) -> list[str]:
             and "favicon" not in (m.location or {}).get("url", "") else None)
     page.console_errors = errors
     return errors
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Overrides pytest-flask's ``client``, which is used ``with`` the client so
+    the last request's contexts stay pushed: another client's next request then
+    ran in that context (and as that person). Each request here starts clean."""
+    return app.test_client()
+
+
+@pytest.fixture(autouse=True)
+def _push_request_context() -> None:
+    """Overrides pytest-flask's fixture of the same name, which pushes one request
+    context for the whole test: every test-client request then shares its app
+    context -- one ``g`` (Flask-Login's cached user: a second client acted as the
+    first) and one database session. Here each request gets its own, as on a
+    real server; a test that needs a context pushes it itself."""

@@ -7,6 +7,7 @@ import pytest
 from flask import Flask
 
 from oncokind_secondop.access import acting, patient_view
+from oncokind_secondop.signals import emit_audit
 
 from .fake_host import create_app
 
@@ -18,6 +19,7 @@ def _add_probe(app: Flask) -> None:
     @patient_view("view", "probe")
     def probe() -> str:
         ctx = acting()
+        emit_audit("view", "probe")  # a patient view audits its read (the whole-suite guard checks)
         return f"{ctx.actor.id}->{ctx.patient.id} on_behalf={ctx.on_behalf}"
 
 
@@ -56,11 +58,14 @@ def test_caregiver_with_two_patients_chooses(client, auth) -> None:
     assert client.get("/probe").get_data(as_text=True) == "c-ana->p-lee on_behalf=True"
 
 
-def test_chooser_refuses_a_patient_not_cared_for(client, auth) -> None:
+def test_chooser_refuses_a_patient_not_cared_for(client, auth, audit_log) -> None:
     auth.login("c-sam")
     response = client.post("/second-opinion/choose", data={"patient": "p-lee"})
     assert response.status_code == 200  # form error, shown again
     assert "Please choose one of the options." in response.get_data(as_text=True)  # ours, not WTForms'
+    # The refused attempt is audited once, without the id that was sent.
+    assert [(e.action, e.category, e.outcome, e.actor_id, e.patient_id) for e in audit_log] == [
+        ("change", "patient_choice", "denied", "c-sam", None)]
     assert client.get("/probe").get_data(as_text=True).endswith("p-maria on_behalf=True")
 
 
