@@ -69,7 +69,9 @@ def emit_audit(action: str, category: str, *, outcome: str = "success",
         patient_id=patient_id, object_id=None if object_id is None else str(object_id),
         recipient=recipient, endpoint=request.endpoint if has_request_context() else None,
     )
-    audit_event.send(current_app._get_current_object(), event=event)
     if has_request_context():
+        # Set before sending: if the host's audit sink raises, the error page
+        # must not send a second event for the same request.
         g.secondop_audited = True
+    audit_event.send(current_app._get_current_object(), event=event)
     return event

@@ -17,14 +17,17 @@ from ..packet.conftest import PacketHelper
 from ._authz_world import PREFIX
 
 
-def test_acting_context_does_not_outlive_its_request(client, auth, audit_log) -> None:
-    assert has_app_context()  # pytest-flask keeps one context around the test's requests
-    auth.login("p-lee")
-    assert client.get(f"{PREFIX}/packet/").status_code == 200
-    assert g.get("secondop_acting") is not None  # left behind in the shared context
-    auth.logout()
-    del audit_log[:]
-    assert client.get(f"{PREFIX}/packet/").status_code == 302
+def test_acting_context_does_not_outlive_its_request(app, client, auth, audit_log) -> None:
+    # A host script (or pytest-flask's own fixture) running several requests
+    # inside one pushed app context: they share one ``g``.
+    with app.app_context():
+        assert has_app_context()
+        auth.login("p-lee")
+        assert client.get(f"{PREFIX}/packet/").status_code == 200
+        assert g.get("secondop_acting") is not None  # left behind in the shared context
+        auth.logout()
+        del audit_log[:]
+        assert client.get(f"{PREFIX}/packet/").status_code == 302
     assert [(e.outcome, e.actor_id, e.patient_id) for e in audit_log] == [("denied", None, None)]
 
 
