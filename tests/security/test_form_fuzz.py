@@ -567,3 +567,85 @@ def test_form_fuzz(case: Case, tmp_path: Path) -> None:
     print(f"{case.name}: {dict(tally)}")
     # The run is useful only if it both saved and refused.
     assert tally["saved"] > 0 and sum(v for k, v in tally.items() if k != "saved") > 0, tally
+
+
+# -- regressions: the holes this fuzzing found (each was an HTTP 500) ------
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> World:
+    return build_world(tmp_path)
+
+
+def post_unchanged(world: World, url: str, data: Any, status: int) -> None:
+    before = snapshot(world.app)
+    assert world.client.post(url, data=data).status_code == status
+    assert_unchanged(before, snapshot(world.app), status)
+
+
+@pytest.mark.parametrize("month", [" ", "0", "13", "abc", "\u0663"])
+@pytest.mark.parametrize("day", ["", "5"])
+def test_timeline_month_that_is_not_a_month_is_refused(world: World, month: str, day: str) -> None:
+    """Was a 500: Optional() let " " past the choice check and validate_day
+    called int()/calendar.monthrange() on any month text."""
+    packet, event = world.ids["maria_packet"], world.ids["maria_event"]
+    data = {"year": "2024", "month": month, "day": day, "kind": "test", "title": "Scan", "version": "0"}
+    post_unchanged(world, f"{PACKET}/{packet}/timeline", data, 400)
+    version = snapshot(world.app)["secondop_packet_event"][event]["version"]
+    post_unchanged(world, f"{PACKET}/{packet}/timeline/{event}", {**data, "version": str(version)}, 400)
+
+
+def test_copy_from_that_only_looks_blank_is_refused(world: World) -> None:
+    """Was a 500 (StopIteration): Optional() accepted " " as the packet to copy from."""
+    post_unchanged(world, f"{PACKET}/new", {"center_name": "X", "version": "0", "copy_from": " "}, 400)
+
+
+def test_nul_characters_are_dropped_not_a_500(world: World) -> None:
+    """Was a 500 on PostgreSQL (text cannot hold NUL): every text field drops it."""
+    client, ids = world.client, world.ids
+    response = client.post(f"{PACKET}/new", data={"center_name": "\x00City\x00 Center ", "version": "0"})
+    assert response.status_code == 302
+    packet = int(response.location.rsplit("/", 1)[-1])
+    assert snapshot(world.app)["secondop_packet"][packet]["center_name"] == "City Center"
+    response = client.post(f"{COMPARE}/new", data={"title": "Sur\x00gery", "notes": "\x00"})
+    assert response.status_code == 302
+    rows = snapshot(world.app)["secondop_compare_worksheet"]
+    assert {(r["title"], r["notes"]) for r in rows.values()} >= {("Surgery", "")}
+    sheet = ids["maria_worksheet"]
+    version = rows[sheet]["version"]
+    response = client.post(f"{COMPARE}/{sheet}/opinions/{ids['maria_opinion']}/edit",
+                           data={"doctor": "Dr\x00 Ortiz", "plan": "Rest\x00", "version": str(version)})
+    assert response.status_code == 302
+    opinion = snapshot(world.app)["secondop_compare_opinion"][ids["maria_opinion"]]
+    assert (opinion["doctor"], opinion["plan"]) == ("Dr Ortiz", "Rest")
+
+
+def test_repeated_request_checkbox_is_kept_once(world: World) -> None:
+    """Was a 500 on PostgreSQL: 60 copies of one checkbox overflowed the column."""
+    packet = world.ids["maria_packet"]
+    data = MultiDict([("name", "Lab"), ("version", "0")] + [("requested_items", "pathology_reports")] * 60
+                     + [("requested_items", "clinic_notes")])
+    response = world.client.post(f"{PACKET}/{packet}/requests/new", data=data)
+    assert response.status_code == 302
+    rows = snapshot(world.app)["secondop_packet_facility"]
+    newest = rows[max(rows)]
+    assert newest["requested_items"] == "pathology_reports clinic_notes"
+
+
+@pytest.mark.parametrize("version", [str(2**31), str(-(2**31) - 1), str(10**30)])
+def test_version_out_of_integer_range_is_stale(world: World, version: str) -> None:
+    """Was a 500 (SQLite OverflowError, PostgreSQL integer out of range): now
+    a version no row can have is stale like any other (409), nothing saved."""
+    ids = world.ids
+    post_unchanged(world, f"{PACKET}/{ids['maria_packet']}/edit", {"center_name": "Y", "version": version}, 409)
+    post_unchanged(world, f"{COMPARE}/{ids['maria_worksheet']}/edit", {"title": "Y", "version": version}, 409)
+    post_unchanged(world, f"{COMPARE}/{ids['maria_worksheet']}/opinions/new",
+                   {"doctor": "Dr Y", "version": version}, 409)
+
+
+@pytest.mark.parametrize("object_id", [2**31, 10**30])
+def test_id_out_of_integer_range_is_not_found(world: World, object_id: int) -> None:
+    """Was a 500 for the same reason: an id no row can have is a 404."""
+    for url in (f"{PACKET}/{object_id}", f"{COMPARE}/{object_id}",
+                f"{PACKET}/{world.ids['maria_packet']}/timeline/{object_id}"):
+        assert world.client.get(url).status_code == 404, url
