@@ -38,7 +38,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from sqlalchemy import select
@@ -113,6 +113,7 @@ class AccessMachine(RuleBasedStateMachine):
         return canary(self.acting() or "nobody", kind, self.counter)
 
     def assert_denied(self, response: Any, what: str) -> None:
+        event("denied: " + "".join(c for c in what if not c.isdigit()).strip())
         status = response.status_code
         chooser = status == 302 and "/choose" in response.location
         assert status in (403, 404) or chooser, f"{self.user} acting for {self.acting()} got {status} on {what}"
@@ -129,6 +130,14 @@ class AccessMachine(RuleBasedStateMachine):
 
     @initialize(user=st.sampled_from(USERS))
     def start(self, user: str) -> None:
+        """Each patient starts with a packet, a document and a worksheet, so
+        every rule has someone's object to try from the first step; Sam cares for Maria."""
+        for patient in PATIENTS:
+            self.switch_user(patient)
+            self.create_packet()
+            self.upload(n=len(self.packets) - 1, pages=1)
+            self.create_worksheet()
+        self.links.add(("c-sam", "p-maria"))
         self.switch_user(user)
 
     @rule(user=st.sampled_from(USERS))
@@ -180,6 +189,7 @@ class AccessMachine(RuleBasedStateMachine):
         if owner != self.acting():
             self.assert_denied(response, f"upload to packet {packet_id}")
             return
+        event("allowed: upload")
         assert response.status_code == 303, response.status_code
         known = set(self.documents)
         (new,) = [r for r in self.rows(Document) if r.id not in known]
@@ -195,6 +205,7 @@ class AccessMachine(RuleBasedStateMachine):
         if owner != self.acting():
             self.assert_denied(response, f"download {doc_id}")
             return
+        event("allowed: download")
         assert response.status_code == 200
         assert response.get_data() == content
 
@@ -207,6 +218,7 @@ class AccessMachine(RuleBasedStateMachine):
         if owner != self.acting():
             self.assert_denied(response, f"delete document {doc_id}")
             return
+        event("allowed: delete_document")
         assert response.status_code == 302
         del self.documents[doc_id]
 
@@ -219,6 +231,7 @@ class AccessMachine(RuleBasedStateMachine):
         if owner != self.acting():
             self.assert_denied(response, f"delete packet {packet_id}")
             return
+        event("allowed: delete_packet")
         assert response.status_code == 302
         del self.packets[packet_id]
         self.documents = {k: v for k, v in self.documents.items() if v[0] != packet_id}
@@ -243,6 +256,7 @@ class AccessMachine(RuleBasedStateMachine):
         if owner != self.acting():
             self.assert_denied(response, f"delete worksheet {sheet_id}")
             return
+        event("allowed: delete_worksheet")
         assert response.status_code == 302
         del self.worksheets[sheet_id]
 
