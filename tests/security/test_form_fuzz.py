@@ -35,7 +35,7 @@ import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -507,6 +507,7 @@ def assert_saved(case: Case, world: World, fields: tuple[F, ...], sent: MultiDic
         for column, value in expected.items():
             assert new[column] == value, (column, new[column], value)
         assert new["patient_id"] == MARIA
+        assert new["created_at"].date() >= date.today() - timedelta(days=1)  # not an injected date
         if "version" in new:
             assert new["version"] == 1
         if case.parent:

@@ -1,7 +1,8 @@
 """A Hypothesis state machine over packets, documents, worksheets and
 caregiver links (issue 7, item 7).
 
-Rules: create a packet, upload a real PDF to one of its checklist items,
+Rules: create a packet (perhaps copying another packet's timeline, anyone's),
+add a timeline event, upload a real PDF to one of its checklist items,
 download or delete a document, delete a packet, create or delete a worksheet,
 grant or revoke a caregiver's link (``app.extensions["fake_directory"].links``),
 choose whom a caregiver acts for, and switch the acting user (Maria, Lee, or the
@@ -163,12 +164,21 @@ class AccessMachine(RuleBasedStateMachine):
             assert response.status_code in (200, 400)  # the chooser again, nothing chosen
 
     @precondition(lambda self: len(self.packets) < MAX_PACKETS)
-    @rule()
-    def create_packet(self) -> None:
+    @rule(n=PICK, copy=st.booleans())
+    def create_packet(self, n: int = 0, copy: bool = False) -> None:
+        """A new packet, perhaps copying the timeline of any packet (anyone's)."""
         owner, name = self.acting(), self.next_canary("packet")
-        response = self.client.post(f"{PACKET}/new", data={"center_name": name, "version": "0"})
+        data = {"center_name": name, "version": "0"}
+        source = self.pick(self.packets, n) if copy and self.packets else None
+        if source is not None:
+            data["copy_from"] = str(source)
+        response = self.client.post(f"{PACKET}/new", data=data)
         if owner is None:
             self.assert_denied(response, "new packet")
+            return
+        if source is not None and self.packets[source][0] != owner:
+            event("refused: copy from another patient's packet")
+            assert response.status_code == 400  # not one of the choices; nothing made
             return
         assert response.status_code == 302, response.status_code
         packet_id = int(response.location.rsplit("/", 1)[-1])
@@ -195,6 +205,18 @@ class AccessMachine(RuleBasedStateMachine):
         (new,) = [r for r in self.rows(Document) if r.id not in known]
         assert (new.packet_id, new.item_id, new.patient_id) == (packet_id, item_id, owner)
         self.documents[new.id] = (packet_id, owner, content, name)
+
+    @precondition(lambda self: self.packets)
+    @rule(n=PICK)
+    def add_event(self, n: int) -> None:
+        packet_id = self.pick(self.packets, n)
+        response = self.client.post(f"{PACKET}/{packet_id}/timeline", data={
+            "year": "2024", "kind": "test", "title": self.next_canary("event"), "version": "0"})
+        if self.packets[packet_id][0] != self.acting():
+            self.assert_denied(response, f"add event to packet {packet_id}")
+            return
+        event("allowed: add_event")
+        assert response.status_code == 302
 
     @precondition(lambda self: self.documents)
     @rule(n=PICK)
