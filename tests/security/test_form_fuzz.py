@@ -285,7 +285,10 @@ def item_fields(ids: dict[str, int]) -> tuple[F, ...]:
 
 
 def fix_item(values: dict[str, Any], draw: Any) -> dict[str, Any]:
-    asked, got = values["requested_on"], values["received_on"]
+    # Both dates sent: a date left out of an edit keeps the stored one, which
+    # an earlier example may have set after the other date.
+    asked, got = values["requested_on"] or [""], values["received_on"] or [""]
+    values["requested_on"], values["received_on"] = asked, got
     if asked and got and asked[0] and got[0] and got[0] < asked[0]:
         values["requested_on"], values["received_on"] = got, asked
     return values
