@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
+from wtforms import StringField
 
 from .i18n import gettext as _
 
@@ -42,9 +43,22 @@ class FormMessages:
         return _plain(singular) or (singular if n == 1 else plural)
 
 
+def without_nul(value: Any) -> Any:
+    """Drop NUL characters: no one types them, and PostgreSQL text cannot hold
+    them (the insert would fail). Runs before a field's own filters."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class SecondOpForm(FlaskForm):
-    """Every package form: WTForms' own messages come from our domain."""
+    """Every package form: WTForms' own messages come from our domain, and
+    text fields never keep a NUL character."""
 
     class Meta:
         def get_translations(self, form: Any) -> FormMessages:
             return FormMessages()
+
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            if issubclass(unbound_field.field_class, StringField):  # TextArea and Hidden too
+                filters = [without_nul, *unbound_field.kwargs.get("filters", ())]
+                options = {**options, "filters": filters}
+            return super().bind_field(form, unbound_field, options)  # type: ignore[misc]

@@ -19,6 +19,11 @@ from ..db import PROTECTED_COLUMNS, Base, models_with_files, utcnow
 
 T = TypeVar("T")
 
+#: Ids and versions are SQL INTEGER columns: a number outside this range
+#: (a URL id or a posted version) matches no row, rather than making the
+#: driver fail (SQLite: OverflowError; PostgreSQL: integer out of range).
+_SQL_INTEGER = range(-(2**31), 2**31)
+
 
 def _app_context_id() -> int:
     return id(app_ctx._get_current_object())  # one session per app context
@@ -57,7 +62,7 @@ class SQLAlchemyRecordStore(RecordStore):
 
     # -- RecordStore -------------------------------------------------------
     def get(self, model: type[T], patient_id: str, object_id: int) -> T | None:
-        if not isinstance(object_id, int):
+        if not isinstance(object_id, int) or object_id not in _SQL_INTEGER:
             return None
         stmt = select(model).where(model.id == object_id, model.patient_id == patient_id)  # type: ignore[attr-defined]
         return self.session.execute(stmt).scalar_one_or_none()
@@ -92,6 +97,8 @@ class SQLAlchemyRecordStore(RecordStore):
         bad = PROTECTED_COLUMNS.intersection(values)
         if bad:
             raise ValueError(f"protected columns cannot be set: {sorted(bad)}")
+        if expected_version not in _SQL_INTEGER:  # no row has it: stale, like any other
+            expected_version = -1
         stmt = (
             update(model)
             .where(model.id == object_id, model.patient_id == patient_id,  # type: ignore[attr-defined]

@@ -123,7 +123,8 @@ class NewPacketForm(PacketForm):
     copy_from = SelectField(
         _l("Copy details from another packet? (optional)"),
         default="",
-        validators=[Optional()],
+        # No Optional(): it would let a blank-looking value such as " " past the
+        # choice check (the empty choice already means "do not copy").
         description=_l(
             "Copies your timeline, your slide and block list and your doctor's details. "
             "Files and checklist marks are not copied."
@@ -236,7 +237,8 @@ class TimelineForm(VersionedForm):
             NumberRange(min=1900, max=2100, message=_l("Please enter a year like 2024.")),
         ],
     )
-    month = SelectField(_l("Month"), choices=_choices(MONTHS), default="", validators=[Optional()])
+    # No Optional(): it would accept " " (not a choice) as a month; "" is a choice.
+    month = SelectField(_l("Month"), choices=_choices(MONTHS), default="")
     day = IntegerField(
         _l("Day"),
         validators=[
@@ -277,8 +279,11 @@ class TimelineForm(VersionedForm):
             return
         if not self.month.data:
             raise ValidationError(_l("Please choose the month too, or leave the day blank."))
+        month = self.month.data
+        if month not in {str(m) for m in range(1, 13)}:
+            return  # not a month at all: the month field reports its own error
         year = self.year.data or 2000
-        if field.data > calendar.monthrange(year, int(self.month.data))[1]:
+        if field.data > calendar.monthrange(year, int(month))[1]:
             raise ValidationError(_l("That month does not have that many days."))
 
     def date_and_precision(self) -> tuple[date, str]:
@@ -361,7 +366,8 @@ class FacilityForm(VersionedForm):
             "address": self.address.data or "",
             "phone": self.phone.data or "",
             "fax": self.fax.data or "",
-            "requested_items": " ".join(self.requested_items.data or []),
+            # Each key once: a repeated checkbox must not overflow the column.
+            "requested_items": " ".join(dict.fromkeys(self.requested_items.data or [])),
             "dates_of_service": self.dates_of_service.data or "",
             "send_to_me": bool(self.send_to_me.data),
             "send_to_center": bool(self.send_to_center.data),

@@ -1,0 +1,655 @@
+"""Fuzzing the forms that save patient data (issue 7, item 7).
+
+Hypothesis builds submissions for the packet forms (new packet, edit packet,
+checklist item, records request new/edit, slide), the timeline event form (add,
+edit) and the Compare forms (new worksheet, edit worksheet, new opinion, edit
+opinion): any Unicode (NUL, right-to-left marks, very long text), missing fields,
+repeated fields, odd versions, and injected names of protected columns
+(``id``, ``patient_id``, ``packet_id``, ``created_at`` ...) carrying another
+patient's ids. About half of the examples are well-formed and must save.
+
+What is proved, for every submission:
+- no 5xx;
+- a 4xx (or a form shown again) leaves every ``secondop_`` table exactly as it was;
+- a save (302) changes only the record it names (plus the worksheet's version for
+  an opinion), and what is stored equals what was sent after the documented
+  normalisation: WTForms' parsing (first value of a repeated field, a date's
+  values joined by a space, ``int()``, a checkbox is off when absent or "false"),
+  NUL dropped (``form_messages.without_nul``), surrounding whitespace stripped,
+  repeated request checkboxes kept once, a field left out of an edit keeps its
+  stored value; protected columns never move (the version only by one) and a new
+  record belongs to the patient and the packet or worksheet in the URL.
+
+One app per test function; rows a save added are removed after each example.
+CI runs ``SECONDOP_FUZZ_EXAMPLES`` examples in total (default 300), deterministic
+(``derandomize=True``). The full run (10,000 examples over the 12 forms):
+
+    SECONDOP_FUZZ_EXAMPLES=10000 nice bin/test tests/security/test_form_fuzz.py -p no:cacheprovider -q
+
+Fixed holes keep their own plain regression tests at the end of this module.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
+
+from oncokind_secondop.compare.fields import OPINION_FIELDS
+from oncokind_secondop.db import PROTECTED_COLUMNS
+from oncokind_secondop.packet.checklist import EVENT_KINDS, LETTER_ENTRIES, SLIDE_MATERIALS, STATUSES
+from oncokind_secondop.packet.services import REFERRING_FIELDS
+
+from ._fuzzkit import COMPARE, PACKET, Snapshot, World, build_world, changes, drop_rows_not_in, snapshot
+
+TOTAL_EXAMPLES = int(os.environ.get("SECONDOP_FUZZ_EXAMPLES", "300"))
+MARIA = "p-maria"
+
+
+class Invalid(Exception):
+    """The documented parsing cannot read this submission: it must not be saved."""
+
+
+@dataclass(frozen=True)
+class Token:
+    """A version placeholder, resolved against the stored version just before posting."""
+
+    kind: str  # "current", "stale" or "spaced"
+
+
+CURRENT, STALE, SPACED = Token("current"), Token("stale"), Token("spaced")
+
+
+@dataclass(frozen=True)
+class F:
+    """One form field: how to make values for it and how it is stored."""
+
+    name: str
+    kind: str = "text"  # text, npi, date, int, choice, multi, bool
+    max: int = 200
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    lo: int = 1
+    hi: int = 999
+    default: Any = ""
+
+
+# -- values -----------------------------------------------------------------
+
+SPECIALS = [
+    "\x00", "\u202e", "\u202d", "\u2066", "\u200f", "\u200e", "\ufeff", "\u00a0", "\u3000", "\t",
+    "\n", "\r\n", "\r", " ", "\u0301", "\U0001f600", "\u0627\u0644\u0633\u0644\u0627\u0645",
+    "\u764c", "\U0010ffff", "<script>alert(1)</script>", "'; DROP TABLE secondop_packet; --",
+    "{{ 7*7 }}", "%(x)s", "..\\..\\", "\x1b[31m", "\u2028",
+]
+CHARS = st.one_of(st.characters(codec="utf-8"), st.sampled_from(list("".join(SPECIALS))))
+ODD = [
+    "", " ", "\x00", "0", "-1", "13", "32", "1e3", " 7 ", "\u0663", "7_0", "2147483648", "9" * 40,
+    "2024-02-30", "2024-2-3", "0001-01-01", "9999-12-31", "2024-01-01T00:00", "true", "false",
+    "on", "None", "null", "[]", "{}", "received ", "NOT_STARTED", "visit\x00",
+]
+
+
+def texts(max_size: int) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.text(CHARS, max_size=max_size),
+        st.lists(st.sampled_from(SPECIALS), max_size=6).map("".join),
+    )
+
+
+def long_texts() -> st.SearchStrategy[str]:
+    """Around every length limit, and once far over Flask's 500 kB per text part."""
+    sizes = [199, 200, 201, 1001, 5000, 5001, 20000, 20001, 200_000]
+    return st.builds(lambda s, n: (s * n)[:n], st.text(CHARS, min_size=1, max_size=3), st.sampled_from(sizes))
+
+
+def clean_text(f: F) -> st.SearchStrategy[str]:
+    body = st.one_of(
+        texts(min(f.max, 60)).map(lambda s: s[: f.max]),
+        st.builds(lambda c: c * f.max, st.sampled_from(["a", "\u00e9", "\u764c", "\U0001f600"])),
+    )
+    if f.required:
+        body = body.filter(lambda s: bool(s.replace("\x00", "").strip()))
+    return body
+
+
+def clean_value(f: F) -> st.SearchStrategy[list[str] | None]:
+    """A value the form accepts (None: the field is left out)."""
+    one = st.just
+    if f.kind == "text":
+        single = clean_text(f).map(lambda s: [s])
+        return single if f.required else st.one_of(st.none(), single)
+    if f.kind == "npi":
+        return st.one_of(st.none(), one([""]), st.from_regex(r"\A[0-9]{10}\Z").map(lambda s: [s]))
+    if f.kind == "date":
+        return st.one_of(st.none(), one([""]), st.dates().map(lambda d: [d.isoformat()]))
+    if f.kind == "int":
+        return st.one_of(st.none(), one([""]), st.integers(f.lo, f.hi).map(lambda n: [str(n)]))
+    if f.kind == "choice":
+        single = st.sampled_from(f.choices).map(lambda c: [c])
+        return single if f.required else st.one_of(st.none(), single)
+    if f.kind == "multi":
+        return st.lists(st.sampled_from(f.choices), min_size=1, max_size=40)
+    if f.kind == "bool":
+        return st.sampled_from([None, ["y"], ["false"], [""], ["on"]])
+    raise AssertionError(f.kind)
+
+
+def hostile_scalar(f: F) -> st.SearchStrategy[str]:
+    return st.one_of(
+        texts(300),
+        long_texts(),
+        st.sampled_from(ODD + list(f.choices)),
+        st.integers().map(str),
+        st.dates().map(str),
+    )
+
+
+def hostile_value(f: F) -> st.SearchStrategy[list[str] | None]:
+    scalar = st.one_of(hostile_scalar(f), clean_value(f).map(lambda v: v[0] if v else ""))
+    return st.one_of(
+        clean_value(f),
+        st.none(),
+        scalar.map(lambda s: [s]),
+        st.lists(scalar, min_size=2, max_size=4),  # a repeated field
+    )
+
+
+VERSIONS: list[list[Any] | None] = [
+    None, [CURRENT], [STALE], [SPACED], [""], ["abc"], ["-1"], [str(2**31)], [str(10**30)],
+    [CURRENT, "7"], ["7", CURRENT], ["\u0661"],
+]
+
+#: Names a form must ignore: protected columns and other columns no form sets.
+INJECTED = sorted(
+    (PROTECTED_COLUMNS - {"version"})
+    | {"packet_id", "item_id", "worksheet_id", "position", "key", "storage_key", "sha256", "size",
+       "marks", "marks_basis", "received_on", "uploaded_at", "precision", "event_date", "opinions",
+       "display_name", "mimetype"}
+)
+
+
+# -- the oracle: what a save must store ------------------------------------
+
+def raw(sent: MultiDict, name: str) -> list[str] | None:
+    return sent.getlist(name) if name in sent else None
+
+
+def to_int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise Invalid(value) from exc
+
+
+def stored(f: F, values: list[str] | None, previous: dict[str, Any] | None) -> Any:
+    """The value WTForms and the view store for one field."""
+    if f.kind == "bool":
+        return bool(values) and values[0] not in ("false", "")
+    if f.kind == "multi":
+        return " ".join(dict.fromkeys(values or []))
+    if values is None:  # left out: an edit keeps what is stored, a new record its default
+        if previous is not None:
+            return previous[f.name]
+        return None if f.kind in ("date", "int") else f.default
+    first = values[0]
+    if f.kind in ("text", "npi"):
+        return first.replace("\x00", "").strip()
+    if f.kind == "choice":
+        return first
+    if not first.strip():  # Optional(): blank means "not given"
+        return None
+    if f.kind == "int":
+        return to_int(first)
+    try:
+        return datetime.strptime(" ".join(values), "%Y-%m-%d").date()
+    except ValueError as exc:
+        raise Invalid(values) from exc
+
+
+def expect_fields(fields: tuple[F, ...], sent: MultiDict, previous: dict[str, Any] | None) -> dict[str, Any]:
+    return {f.name: stored(f, raw(sent, f.name), previous) for f in fields}
+
+
+# -- the forms --------------------------------------------------------------
+
+@dataclass
+class Case:
+    name: str
+    url: Callable[[dict[str, int]], str]
+    table: str
+    fields: Callable[[dict[str, int]], tuple[F, ...]]
+    #: An edit: the ids key of the record changed. None: the form adds a record.
+    target: str | None = None
+    #: A new record's parent: (column, ids key).
+    parent: tuple[str, str] | None = None
+    #: Where the posted version is checked: (table, ids key); "new" for a new packet
+    #: record (any version); None: the form has no version.
+    version_of: tuple[str, str] | str | None = None
+    #: A row whose version moves with the save (the worksheet of an opinion).
+    bumps: tuple[str, str] | None = None
+    #: Tables a save may add rows to besides ``table`` (a new packet's checklist).
+    also_adds: tuple[str, ...] = ()
+    #: The stored values: (fields, sent, previous row, world) -> {column: value}.
+    expect: Callable[..., dict[str, Any]] = lambda fields, sent, prev, world: expect_fields(fields, sent, prev)
+    #: Make a well-formed draw consistent (dates in order, a doctor or a center...).
+    fix: Callable[[dict[str, Any], Any], dict[str, Any]] = lambda values, draw: values
+    multipart: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def packet_fields(ids: dict[str, int]) -> tuple[F, ...]:
+    return (
+        F("center_name", required=True),
+        F("consult_questions", max=5000),
+        F("proposed_plan", max=5000),
+        F("plan_goal"),
+        F("referring_name"),
+        F("referring_phone", max=50),
+        F("referring_fax", max=50),
+        F("referring_npi", kind="npi"),
+    )
+
+
+def new_packet_fields(ids: dict[str, int]) -> tuple[F, ...]:
+    copy = F("copy_from", kind="choice", choices=("", str(ids["maria_source"]), str(ids["maria_packet"])))
+    return (*packet_fields(ids), copy)
+
+
+def expect_new_packet(fields: tuple[F, ...], sent: MultiDict, prev: Any, world: World) -> dict[str, Any]:
+    out = expect_fields(fields, sent, prev)
+    source = out.pop("copy_from")
+    if source:  # the doctor's details come from the source where the new packet has none
+        copied = world.baseline["secondop_packet"][int(source)]
+        for name in REFERRING_FIELDS:
+            out[name] = out[name] or copied[name]
+    return out
+
+
+def item_fields(ids: dict[str, int]) -> tuple[F, ...]:
+    return (
+        F("status", kind="choice", choices=tuple(STATUSES), required=True),
+        F("requested_on", kind="date"),
+        F("received_on", kind="date"),
+        F("notes", max=5000),
+    )
+
+
+def fix_item(values: dict[str, Any], draw: Any) -> dict[str, Any]:
+    # Both dates sent: a date left out of an edit keeps the stored one, which
+    # an earlier example may have set after the other date.
+    asked, got = values["requested_on"] or [""], values["received_on"] or [""]
+    values["requested_on"], values["received_on"] = asked, got
+    if asked and got and asked[0] and got[0] and got[0] < asked[0]:
+        values["requested_on"], values["received_on"] = got, asked
+    return values
+
+
+def facility_fields(ids: dict[str, int]) -> tuple[F, ...]:
+    return (
+        F("name", required=True),
+        F("department"),
+        F("address", max=1000),
+        F("phone", max=50),
+        F("fax", max=50),
+        F("requested_items", kind="multi", choices=tuple(e.key for e in LETTER_ENTRIES)),
+        F("dates_of_service"),
+        F("send_to_me", kind="bool"),
+        F("send_to_center", kind="bool"),
+        F("requested_on", kind="date"),
+        F("notes", max=5000),
+    )
+
+
+def slide_fields(ids: dict[str, int]) -> tuple[F, ...]:
+    return (
+        F("lab", required=True),
+        F("accession_number", max=100),
+        F("specimen_ids", max=300),
+        F("count", kind="int"),
+        F("material", kind="choice", choices=tuple(SLIDE_MATERIALS), required=True),
+        F("location", max=300),
+    )
+
+
+MONTHS = tuple(str(m) for m in range(1, 13))
+
+
+def event_fields(ids: dict[str, int]) -> tuple[F, ...]:
+    return (
+        F("year", kind="int", lo=1900, hi=2100),
+        F("month", kind="choice", choices=("", *MONTHS)),
+        F("day", kind="int", lo=1, hi=31),
+        F("kind", kind="choice", choices=tuple(EVENT_KINDS), required=True),
+        F("title", required=True),
+        F("details", max=5000),
+    )
+
+
+def fix_event(values: dict[str, Any], draw: Any) -> dict[str, Any]:
+    """A real date, given to the year, the month or the day."""
+    when = draw(st.dates(date(1900, 1, 1), date(2100, 12, 31)))
+    precision = draw(st.sampled_from(["year", "month", "day"]))
+    values["year"] = [str(when.year)]
+    values["month"] = draw(st.sampled_from([None, [""]])) if precision == "year" else [str(when.month)]
+    values["day"] = draw(st.sampled_from([None, [""]])) if precision != "day" else [str(when.day)]
+    return values
+
+
+def expect_event(fields: tuple[F, ...], sent: MultiDict, prev: Any, world: World) -> dict[str, Any]:
+    by = {f.name: f for f in fields}
+    year = to_int(raw(sent, "year")[0])  # type: ignore[index]
+    month_raw, day_raw = raw(sent, "month"), raw(sent, "day")
+    month = to_int(month_raw[0]) if month_raw and month_raw[0] else None
+    day = to_int(day_raw[0]) if day_raw and day_raw[0].strip() else None
+    if month is None:
+        when, precision = date(year, 1, 1), "year"
+    elif day is None:
+        when, precision = date(year, month, 1), "month"
+    else:
+        when, precision = date(year, month, day), "day"
+    out = {"event_date": when, "precision": precision}
+    for name in ("kind", "title", "details"):
+        out[name] = stored(by[name], raw(sent, name), prev)
+    return out
+
+
+def worksheet_fields(ids: dict[str, int]) -> tuple[F, ...]:
+    return (F("title", required=True), F("notes", max=20000))
+
+
+def opinion_fields(ids: dict[str, int]) -> tuple[F, ...]:
+    out = []
+    for spec in OPINION_FIELDS:
+        if spec.kind == "date":
+            out.append(F(spec.key, kind="date"))
+        elif spec.kind == "choice":
+            out.append(F(spec.key, kind="choice", choices=("", "visit", "remote")))
+        else:
+            out.append(F(spec.key, max=spec.max_length))
+    return tuple(out)
+
+
+def fix_opinion(values: dict[str, Any], draw: Any) -> dict[str, Any]:
+    def blank(v: list[str] | None) -> bool:
+        return not v or not v[0].replace("\x00", "").strip()
+
+    if blank(values["doctor"]) and blank(values["center"]):
+        values["doctor"] = [draw(clean_text(F("doctor", required=True)))]
+    return values
+
+
+CASES = [
+    Case("packet_new", lambda i: f"{PACKET}/new", "secondop_packet", new_packet_fields,
+         version_of="new", also_adds=("secondop_packet_item", "secondop_packet_event", "secondop_packet_slide"),
+         expect=expect_new_packet),
+    Case("packet_edit", lambda i: f"{PACKET}/{i['maria_packet']}/edit", "secondop_packet", packet_fields,
+         target="maria_packet", version_of=("secondop_packet", "maria_packet")),
+    Case("item", lambda i: f"{PACKET}/{i['maria_packet']}/items/{i['maria_item']}", "secondop_packet_item",
+         item_fields, target="maria_item", version_of=("secondop_packet_item", "maria_item"), fix=fix_item),
+    Case("request_new", lambda i: f"{PACKET}/{i['maria_packet']}/requests/new", "secondop_packet_facility",
+         facility_fields, parent=("packet_id", "maria_packet"), version_of="new"),
+    Case("request_edit", lambda i: f"{PACKET}/{i['maria_packet']}/requests/{i['maria_facility']}",
+         "secondop_packet_facility", facility_fields, target="maria_facility",
+         version_of=("secondop_packet_facility", "maria_facility")),
+    Case("slide", lambda i: f"{PACKET}/{i['maria_packet']}/slides", "secondop_packet_slide", slide_fields,
+         parent=("packet_id", "maria_packet")),
+    Case("event_add", lambda i: f"{PACKET}/{i['maria_packet']}/timeline", "secondop_packet_event", event_fields,
+         parent=("packet_id", "maria_packet"), version_of="new", expect=expect_event, fix=fix_event),
+    Case("event_edit", lambda i: f"{PACKET}/{i['maria_packet']}/timeline/{i['maria_event']}",
+         "secondop_packet_event", event_fields, target="maria_event",
+         version_of=("secondop_packet_event", "maria_event"), expect=expect_event, fix=fix_event),
+    Case("worksheet_new", lambda i: f"{COMPARE}/new", "secondop_compare_worksheet", worksheet_fields),
+    Case("worksheet_edit", lambda i: f"{COMPARE}/{i['maria_worksheet']}/edit", "secondop_compare_worksheet",
+         worksheet_fields, target="maria_worksheet", version_of=("secondop_compare_worksheet", "maria_worksheet")),
+    Case("opinion_new", lambda i: f"{COMPARE}/{i['maria_worksheet']}/opinions/new", "secondop_compare_opinion",
+         opinion_fields, parent=("worksheet_id", "maria_worksheet"),
+         version_of=("secondop_compare_worksheet", "maria_worksheet"),
+         bumps=("secondop_compare_worksheet", "maria_worksheet"), fix=fix_opinion, multipart=True),
+    Case("opinion_edit", lambda i: f"{COMPARE}/{i['maria_worksheet']}/opinions/{i['maria_opinion']}/edit",
+         "secondop_compare_opinion", opinion_fields, target="maria_opinion",
+         version_of=("secondop_compare_worksheet", "maria_worksheet"),
+         bumps=("secondop_compare_worksheet", "maria_worksheet"), fix=fix_opinion, multipart=True),
+]
+
+
+# -- submissions ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Submission:
+    well_formed: bool
+    pairs: tuple[tuple[str, Any], ...]
+    multipart: bool
+
+
+def foreign_values(ids: dict[str, int]) -> list[str]:
+    """Values an attacker would inject: the other patient, other records' ids."""
+    return ["p-lee", MARIA, "", "0", "-1", str(2**31), "2001-01-01", '{"a": "agree"}'] + [
+        str(v) for k, v in ids.items() if k.startswith("lee_") or k == "maria_source"
+    ]
+
+
+@st.composite
+def submissions(draw: Any, case: Case, fields: tuple[F, ...], foreign: list[str]) -> Submission:
+    well_formed = draw(st.booleans())
+    values = {f.name: draw(clean_value(f) if well_formed else hostile_value(f)) for f in fields}
+    if well_formed:
+        values = case.fix(values, draw)
+    pairs: list[tuple[str, Any]] = [(name, v) for name, vs in values.items() if vs is not None for v in vs]
+    if case.version_of is not None:
+        version = [CURRENT] if well_formed else draw(st.sampled_from(VERSIONS))
+        pairs += [("version", v) for v in version or []]
+    names = [n for n in INJECTED if n not in values]
+    pairs += draw(st.lists(st.tuples(st.sampled_from(names), st.one_of(st.sampled_from(foreign), texts(20))),
+                           max_size=4))
+    if draw(st.booleans()):
+        pairs = draw(st.permutations(pairs))
+    multipart = case.multipart if well_formed else draw(st.booleans())
+    return Submission(well_formed, tuple(pairs), multipart)
+
+
+def resolve(case: Case, pairs: tuple[tuple[str, Any], ...], before: Snapshot, ids: dict[str, int]) -> MultiDict:
+    if isinstance(case.version_of, tuple):
+        table, key = case.version_of
+        current = before[table][ids[key]]["version"]
+    else:
+        current = 0
+    tokens = {CURRENT: str(current), STALE: str(current - 1), SPACED: f" {current} "}
+    return MultiDict([(name, tokens[v] if isinstance(v, Token) else v) for name, v in pairs])
+
+
+# -- the properties ---------------------------------------------------------
+
+UNTOUCHED_ON_EDIT = {"updated_at", "version"}
+
+
+def assert_saved(case: Case, world: World, fields: tuple[F, ...], sent: MultiDict,
+                 before: Snapshot, after: Snapshot) -> None:
+    ids, diff = world.ids, changes(before, after)
+    allowed_changed = set()
+    if case.bumps:
+        table, key = case.bumps
+        bumped_before, bumped_after = before[table][ids[key]], after[table][ids[key]]
+        assert bumped_after["version"] == bumped_before["version"] + 1
+        assert {c for c in bumped_after if bumped_after[c] != bumped_before[c]} <= UNTOUCHED_ON_EDIT
+        allowed_changed.add((table, ids[key]))
+    if case.target is not None:
+        rid = ids[case.target]
+        old, new = before[case.table][rid], after[case.table][rid]
+        try:
+            expected = case.expect(fields, sent, old, world)
+        except Invalid as exc:
+            raise AssertionError(f"saved a value the forms cannot read: {exc!r}") from exc
+        for column, value in expected.items():
+            assert new[column] == value, (column, new[column], value)
+        for column in new.keys() - expected.keys() - UNTOUCHED_ON_EDIT:
+            assert new[column] == old[column], f"{column} changed: {old[column]!r} -> {new[column]!r}"
+        if "version" in new:
+            assert new["version"] == old["version"] + 1
+        allowed_changed.add((case.table, rid))
+        added: dict[str, set[int]] = {}
+    else:
+        added = {name: d["added"] for name, d in diff.items() if d["added"]}
+        assert set(added) <= {case.table, *case.also_adds}, added
+        assert len(added.get(case.table, ())) == 1, added
+        (rid,) = added[case.table]
+        new = after[case.table][rid]
+        try:
+            expected = case.expect(fields, sent, None, world)
+        except Invalid as exc:
+            raise AssertionError(f"saved a value the forms cannot read: {exc!r}") from exc
+        for column, value in expected.items():
+            assert new[column] == value, (column, new[column], value)
+        assert new["patient_id"] == MARIA
+        assert new["created_at"].date() >= date.today() - timedelta(days=1)  # not an injected date
+        if "version" in new:
+            assert new["version"] == 1
+        if case.parent:
+            column, key = case.parent
+            assert new[column] == ids[key]
+        for table in case.also_adds:  # a new packet's children belong to it and to Maria
+            for child in added.get(table, ()):
+                assert after[table][child]["packet_id"] == rid
+                assert after[table][child]["patient_id"] == MARIA
+    for name, d in diff.items():
+        assert not d["removed"], (name, d)
+        assert {(name, i) for i in d["changed"]} <= allowed_changed, (name, d)
+
+
+def assert_unchanged(before: Snapshot, after: Snapshot, status: int) -> None:
+    diff = changes(before, after)
+    assert diff == {}, f"HTTP {status} changed the database: {diff}"
+
+
+def run_case(case: Case, tmp_path: Path, examples: int) -> Counter[str]:
+    world = build_world(tmp_path)
+    baseline = world.baseline = snapshot(world.app)
+    fields = case.fields(world.ids)
+    tally: Counter[str] = Counter()
+
+    @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(submission=submissions(case, fields, foreign_values(world.ids)))
+    def check(submission: Submission) -> None:
+        before = snapshot(world.app)
+        sent = resolve(case, submission.pairs, before, world.ids)
+        response = world.client.post(
+            case.url(world.ids), data=sent,
+            content_type="multipart/form-data" if submission.multipart else None,
+        )
+        status = response.status_code
+        assert status < 500, f"HTTP {status}"
+        after = snapshot(world.app)
+        if status == 302:
+            assert_saved(case, world, fields, sent, before, after)
+        else:
+            assert 400 <= status < 500 or status == 200, status
+            assert_unchanged(before, after, status)
+        if submission.well_formed:
+            assert status == 302, f"a well-formed submission was refused: HTTP {status}"
+        tally["saved" if status == 302 else f"refused_{status}"] += 1
+        if any(len(after[t]) != len(baseline[t]) for t in baseline):
+            drop_rows_not_in(world.app, baseline)
+
+    check()
+    return tally
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_form_fuzz(case: Case, tmp_path: Path) -> None:
+    examples = max(10, -(-TOTAL_EXAMPLES // len(CASES)))  # at least the total asked for
+    tally = run_case(case, tmp_path, examples)
+    print(f"{case.name}: {dict(tally)}")
+    # The run is useful only if it both saved and refused.
+    assert tally["saved"] > 0 and sum(v for k, v in tally.items() if k != "saved") > 0, tally
+
+
+# -- regressions: the holes this fuzzing found (each was an HTTP 500) ------
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> World:
+    return build_world(tmp_path)
+
+
+def post_unchanged(world: World, url: str, data: Any, status: int) -> None:
+    before = snapshot(world.app)
+    assert world.client.post(url, data=data).status_code == status
+    assert_unchanged(before, snapshot(world.app), status)
+
+
+@pytest.mark.parametrize("month", [" ", "0", "13", "abc", "\u0663"])
+@pytest.mark.parametrize("day", ["", "5"])
+def test_timeline_month_that_is_not_a_month_is_refused(world: World, month: str, day: str) -> None:
+    """Was a 500: Optional() let " " past the choice check and validate_day
+    called int()/calendar.monthrange() on any month text."""
+    packet, event = world.ids["maria_packet"], world.ids["maria_event"]
+    data = {"year": "2024", "month": month, "day": day, "kind": "test", "title": "Scan", "version": "0"}
+    post_unchanged(world, f"{PACKET}/{packet}/timeline", data, 400)
+    version = snapshot(world.app)["secondop_packet_event"][event]["version"]
+    post_unchanged(world, f"{PACKET}/{packet}/timeline/{event}", {**data, "version": str(version)}, 400)
+
+
+def test_copy_from_that_only_looks_blank_is_refused(world: World) -> None:
+    """Was a 500 (StopIteration): Optional() accepted " " as the packet to copy from."""
+    post_unchanged(world, f"{PACKET}/new", {"center_name": "X", "version": "0", "copy_from": " "}, 400)
+
+
+def test_nul_characters_are_dropped_not_a_500(world: World) -> None:
+    """Was a 500 on PostgreSQL (text cannot hold NUL): every text field drops it."""
+    client, ids = world.client, world.ids
+    response = client.post(f"{PACKET}/new", data={"center_name": "\x00City\x00 Center ", "version": "0"})
+    assert response.status_code == 302
+    packet = int(response.location.rsplit("/", 1)[-1])
+    assert snapshot(world.app)["secondop_packet"][packet]["center_name"] == "City Center"
+    response = client.post(f"{COMPARE}/new", data={"title": "Sur\x00gery", "notes": "\x00"})
+    assert response.status_code == 302
+    rows = snapshot(world.app)["secondop_compare_worksheet"]
+    assert {(r["title"], r["notes"]) for r in rows.values()} >= {("Surgery", "")}
+    sheet = ids["maria_worksheet"]
+    version = rows[sheet]["version"]
+    response = client.post(f"{COMPARE}/{sheet}/opinions/{ids['maria_opinion']}/edit",
+                           data={"doctor": "Dr\x00 Ortiz", "plan": "Rest\x00", "version": str(version)})
+    assert response.status_code == 302
+    opinion = snapshot(world.app)["secondop_compare_opinion"][ids["maria_opinion"]]
+    assert (opinion["doctor"], opinion["plan"]) == ("Dr Ortiz", "Rest")
+
+
+def test_repeated_request_checkbox_is_kept_once(world: World) -> None:
+    """Was a 500 on PostgreSQL: 60 copies of one checkbox overflowed the column."""
+    packet = world.ids["maria_packet"]
+    data = MultiDict([("name", "Lab"), ("version", "0")] + [("requested_items", "pathology_reports")] * 60
+                     + [("requested_items", "clinic_notes")])
+    response = world.client.post(f"{PACKET}/{packet}/requests/new", data=data)
+    assert response.status_code == 302
+    rows = snapshot(world.app)["secondop_packet_facility"]
+    newest = rows[max(rows)]
+    assert newest["requested_items"] == "pathology_reports clinic_notes"
+
+
+@pytest.mark.parametrize("version", [str(2**31), str(-(2**31) - 1), str(10**30)])
+def test_version_out_of_integer_range_is_stale(world: World, version: str) -> None:
+    """Was a 500 (SQLite OverflowError, PostgreSQL integer out of range): now
+    a version no row can have is stale like any other (409), nothing saved."""
+    ids = world.ids
+    post_unchanged(world, f"{PACKET}/{ids['maria_packet']}/edit", {"center_name": "Y", "version": version}, 409)
+    post_unchanged(world, f"{COMPARE}/{ids['maria_worksheet']}/edit", {"title": "Y", "version": version}, 409)
+    post_unchanged(world, f"{COMPARE}/{ids['maria_worksheet']}/opinions/new",
+                   {"doctor": "Dr Y", "version": version}, 409)
+
+
+@pytest.mark.parametrize("object_id", [2**31, 10**30])
+def test_id_out_of_integer_range_is_not_found(world: World, object_id: int) -> None:
+    """Was a 500 for the same reason: an id no row can have is a 404."""
+    for url in (f"{PACKET}/{object_id}", f"{COMPARE}/{object_id}",
+                f"{PACKET}/{world.ids['maria_packet']}/timeline/{object_id}"):
+        assert world.client.get(url).status_code == 404, url
