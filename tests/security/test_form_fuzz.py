@@ -1,28 +1,43 @@
-"""Fuzzing the forms that save patient data (issue 7, item 7).
+"""Fuzzing every POST form of the blueprint (issue 7, item 7).
 
-Hypothesis builds submissions for the packet forms (new packet, edit packet,
-checklist item, records request new/edit, slide), the timeline event form (add,
-edit) and the Compare forms (new worksheet, edit worksheet, new opinion, edit
-opinion): any Unicode (NUL, right-to-left marks, very long text), missing fields,
-repeated fields, odd versions, and injected names of protected columns
-(``id``, ``patient_id``, ``packet_id``, ``created_at`` ...) carrying another
-patient's ids. About half of the examples are well-formed and must save.
+Hypothesis builds submissions for the forms that save (new packet, edit packet,
+checklist item, records request new/edit/received, slide, timeline event
+add/edit, new/edit worksheet, new/edit opinion, the worksheet's marks, moving an
+opinion), the seven delete confirmations (packet, document, slide, timeline
+event, records request, worksheet, opinion) and the two Learn forms
+(self-check, records letter): any Unicode (NUL, right-to-left marks, very long
+text), missing fields, repeated fields, odd versions, and injected names of
+protected columns (``id``, ``patient_id``, ``packet_id``, ``created_at`` ...)
+carrying another patient's ids. About half of the examples are well-formed and
+must save (or delete).
 
 What is proved, for every submission:
 - no 5xx;
-- a 4xx (or a form shown again) leaves every ``secondop_`` table exactly as it was;
+- a 4xx (or a form shown again, or a redirect with a message for the
+  "received" form) leaves every ``secondop_`` table exactly as it was;
 - a save (302) changes only the record it names (plus the worksheet's version for
-  an opinion), and what is stored equals what was sent after the documented
-  normalisation: WTForms' parsing (first value of a repeated field, a date's
-  values joined by a space, ``int()``, a checkbox is off when absent or "false"),
-  NUL dropped (``form_messages.without_nul``), surrounding whitespace stripped,
-  repeated request checkboxes kept once, a field left out of an edit keeps its
-  stored value; protected columns never move (the version only by one) and a new
-  record belongs to the patient and the packet or worksheet in the URL.
+  an opinion, the opinions' order for a move), and what is stored equals what was
+  sent after the documented normalisation: WTForms' parsing (first value of a
+  repeated field, a date's values joined by a space, ``int()``, a checkbox is off
+  when absent or "false"), NUL dropped (``form_messages.without_nul``),
+  surrounding whitespace stripped, repeated request checkboxes kept once, a field
+  left out of an edit keeps its stored value, marks replaced as a whole; protected
+  columns never move (the version only by one) and a new record belongs to the
+  patient and the packet or worksheet in the URL;
+- a delete aimed at Lee's record, at Lee's record under Maria's packet or at an
+  id no row has changes nothing; a delete that succeeds removes exactly its
+  target and what the app documents goes with it (a packet's rows and files, a
+  worksheet's opinions, a document's file), bumps only the worksheet's version for
+  a removed opinion, and every other stored file stays (the world is then put back
+  as it was, so every example can delete again);
+- the Learn forms store nothing: every ``secondop_`` table stays empty;
+- every POST endpoint in the URL map is fuzzed here or listed in ``NOT_FUZZED``
+  with where it is covered instead.
 
 One app per test function; rows a save added are removed after each example.
-CI runs ``SECONDOP_FUZZ_EXAMPLES`` examples in total (default 300), deterministic
-(``derandomize=True``). The full run (10,000 examples over the 12 forms):
+CI runs ``SECONDOP_FUZZ_EXAMPLES`` examples in total (default 300) split over
+all 24 forms, deterministic (``derandomize=True``). The full run (10,000
+examples over the 24 forms):
 
     SECONDOP_FUZZ_EXAMPLES=10000 nice bin/test tests/security/test_form_fuzz.py -p no:cacheprovider -q
 
@@ -871,7 +886,8 @@ def test_learn_form_fuzz(endpoint: str, tmp_path: Path) -> None:
                                      content_type="multipart/form-data" if submission.multipart else None)
         assert response.status_code < 500, f"HTTP {response.status_code}"
         assert_unchanged(baseline, snapshot(world.app), response.status_code)
-        shown = "pdf" if response.mimetype == "application/pdf" else "form" if b"secondop-form" in response.data else "page"
+        form_again = b"secondop-form" in response.data
+        shown = "pdf" if response.mimetype == "application/pdf" else "form" if form_again else "page"
         tally[f"{response.status_code}_{shown}"] += 1
 
     check()
