@@ -4,20 +4,22 @@ every ``secondop_`` table to prove "nothing changed" or "exactly this changed"."
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, insert, select, update
 
 from oncokind_secondop.compare.models import Opinion, Worksheet
 from oncokind_secondop.db import TABLE_PREFIX, Base
-from oncokind_secondop.packet.models import ChecklistItem, Facility, Packet, SlideRecord, TimelineEvent
+from oncokind_secondop.packet.models import ChecklistItem, Document, Facility, Packet, SlideRecord, TimelineEvent
 
 from ..conftest import _reset_database
 from ..fake_host import create_app
+from ..uploads.samples import pdf_bytes
 
 PACKET = "/second-opinion/packet"
 COMPARE = "/second-opinion/compare"
@@ -69,6 +71,42 @@ def drop_rows_not_in(app: Flask, baseline: Snapshot) -> None:
             conn.execute(delete(table).where(table.c.id.not_in(keep)) if keep else delete(table))
 
 
+def restore(app: Flask, baseline: Snapshot, files: dict[str, bytes]) -> None:
+    """Put every table back to ``baseline`` (rows added dropped, removed rows
+    inserted again with their ids, changed rows reset) and stored files back,
+    so a delete can be tried again on the same record."""
+    now = snapshot(app)
+    with engine_of(app).begin() as conn:
+        for table in reversed(TABLES):  # children first
+            extra = set(now[table.name]) - set(baseline[table.name])
+            if extra:
+                conn.execute(delete(table).where(table.c.id.in_(extra)))
+        for table in TABLES:  # parents first
+            rows, current = baseline[table.name], now[table.name]
+            missing = [row for rid, row in rows.items() if rid not in current]
+            if missing:
+                conn.execute(insert(table), missing)
+            for rid in rows.keys() & current.keys():
+                if rows[rid] != current[rid]:
+                    conn.execute(update(table).where(table.c.id == rid).values(**rows[rid]))
+    store = app.extensions["secondop"].files
+    for key, data in files.items():
+        if not store.exists(key):  # LocalFileStore: write the bytes back under the same key
+            path = store._path(key)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+
+
+def stored_files(app: Flask, baseline: Snapshot) -> dict[str, bytes]:
+    """The bytes of every document in ``baseline``, by storage key."""
+    store = app.extensions["secondop"].files
+    out = {}
+    for row in baseline["secondop_packet_document"].values():
+        with store.open(row["storage_key"]) as handle:
+            out[row["storage_key"]] = handle.read()
+    return out
+
+
 def one_id(app: Flask, model: type[Any], **where: Any) -> int:
     with engine_of(app).connect() as conn:
         stmt = select(model.id).filter_by(**where).order_by(model.id.desc())
@@ -94,7 +132,8 @@ class World:
         assert self.client.get(f"/test-login/{user_id}").status_code == 200
 
     def seed_patient(self, prefix: str, patient_id: str) -> None:
-        """One packet with an event, a request, a slide; one worksheet with an opinion."""
+        """One packet with an event, a request, a slide, a document; one worksheet
+        with two opinions."""
         app, post = self.app, self.client.post
         ok(post(f"{PACKET}/new", data={"center_name": f"{prefix} center", "version": "0"}))
         packet = self.ids[f"{prefix}_packet"] = one_id(app, Packet, patient_id=patient_id)
@@ -108,10 +147,17 @@ class World:
         self.ids[f"{prefix}_facility"] = one_id(app, Facility, packet_id=packet)
         ok(post(f"{PACKET}/{packet}/slides", data={"lab": f"{prefix} lab", "material": "recut"}))
         self.ids[f"{prefix}_slide"] = one_id(app, SlideRecord, packet_id=packet)
+        item = self.ids[f"{prefix}_item"]
+        upload = post(f"{PACKET}/{packet}/items/{item}/upload", content_type="multipart/form-data",
+                      data={"file": [(io.BytesIO(pdf_bytes()), f"{prefix}.pdf")]})
+        assert upload.status_code == 303, upload.get_data(as_text=True)[:2000]
+        self.ids[f"{prefix}_document"] = one_id(app, Document, packet_id=packet)
         ok(post(f"{COMPARE}/new", data={"title": f"{prefix} choice", "notes": ""}))
         sheet = self.ids[f"{prefix}_worksheet"] = one_id(app, Worksheet, patient_id=patient_id)
         ok(post(f"{COMPARE}/{sheet}/opinions/new", data={"doctor": f"Dr {prefix}", "version": "1"}))
         self.ids[f"{prefix}_opinion"] = one_id(app, Opinion, worksheet_id=sheet)
+        ok(post(f"{COMPARE}/{sheet}/opinions/new", data={"center": f"{prefix} clinic", "version": "2"}))
+        self.ids[f"{prefix}_opinion2"] = one_id(app, Opinion, worksheet_id=sheet)
 
 
 def build_world(tmp_path: Path) -> World:

@@ -1,28 +1,43 @@
-"""Fuzzing the forms that save patient data (issue 7, item 7).
+"""Fuzzing every POST form of the blueprint (issue 7, item 7).
 
-Hypothesis builds submissions for the packet forms (new packet, edit packet,
-checklist item, records request new/edit, slide), the timeline event form (add,
-edit) and the Compare forms (new worksheet, edit worksheet, new opinion, edit
-opinion): any Unicode (NUL, right-to-left marks, very long text), missing fields,
-repeated fields, odd versions, and injected names of protected columns
-(``id``, ``patient_id``, ``packet_id``, ``created_at`` ...) carrying another
-patient's ids. About half of the examples are well-formed and must save.
+Hypothesis builds submissions for the forms that save (new packet, edit packet,
+checklist item, records request new/edit/received, slide, timeline event
+add/edit, new/edit worksheet, new/edit opinion, the worksheet's marks, moving an
+opinion), the seven delete confirmations (packet, document, slide, timeline
+event, records request, worksheet, opinion) and the two Learn forms
+(self-check, records letter): any Unicode (NUL, right-to-left marks, very long
+text), missing fields, repeated fields, odd versions, and injected names of
+protected columns (``id``, ``patient_id``, ``packet_id``, ``created_at`` ...)
+carrying another patient's ids. About half of the examples are well-formed and
+must save (or delete).
 
 What is proved, for every submission:
 - no 5xx;
-- a 4xx (or a form shown again) leaves every ``secondop_`` table exactly as it was;
+- a 4xx (or a form shown again, or a redirect with a message for the
+  "received" form) leaves every ``secondop_`` table exactly as it was;
 - a save (302) changes only the record it names (plus the worksheet's version for
-  an opinion), and what is stored equals what was sent after the documented
-  normalisation: WTForms' parsing (first value of a repeated field, a date's
-  values joined by a space, ``int()``, a checkbox is off when absent or "false"),
-  NUL dropped (``form_messages.without_nul``), surrounding whitespace stripped,
-  repeated request checkboxes kept once, a field left out of an edit keeps its
-  stored value; protected columns never move (the version only by one) and a new
-  record belongs to the patient and the packet or worksheet in the URL.
+  an opinion, the opinions' order for a move), and what is stored equals what was
+  sent after the documented normalisation: WTForms' parsing (first value of a
+  repeated field, a date's values joined by a space, ``int()``, a checkbox is off
+  when absent or "false"), NUL dropped (``form_messages.without_nul``),
+  surrounding whitespace stripped, repeated request checkboxes kept once, a field
+  left out of an edit keeps its stored value, marks replaced as a whole; protected
+  columns never move (the version only by one) and a new record belongs to the
+  patient and the packet or worksheet in the URL;
+- a delete aimed at Lee's record, at Lee's record under Maria's packet or at an
+  id no row has changes nothing; a delete that succeeds removes exactly its
+  target and what the app documents goes with it (a packet's rows and files, a
+  worksheet's opinions, a document's file), bumps only the worksheet's version for
+  a removed opinion, and every other stored file stays (the world is then put back
+  as it was, so every example can delete again);
+- the Learn forms store nothing: every ``secondop_`` table stays empty;
+- every POST endpoint in the URL map is fuzzed here or listed in ``NOT_FUZZED``
+  with where it is covered instead.
 
 One app per test function; rows a save added are removed after each example.
-CI runs ``SECONDOP_FUZZ_EXAMPLES`` examples in total (default 300), deterministic
-(``derandomize=True``). The full run (10,000 examples over the 12 forms):
+CI runs ``SECONDOP_FUZZ_EXAMPLES`` examples in total (default 300) split over
+all 24 forms, deterministic (``derandomize=True``). The full run (10,000
+examples over the 24 forms):
 
     SECONDOP_FUZZ_EXAMPLES=10000 nice bin/test tests/security/test_form_fuzz.py -p no:cacheprovider -q
 
@@ -32,7 +47,7 @@ Fixed holes keep their own plain regression tests at the end of this module.
 from __future__ import annotations
 
 import os
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -40,18 +55,36 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
+from wtforms.fields.core import UnboundField
 
-from oncokind_secondop.compare.fields import OPINION_FIELDS
+from oncokind_secondop.compare.fields import COMPARED_KEYS, OPINION_FIELDS
 from oncokind_secondop.db import PROTECTED_COLUMNS
+from oncokind_secondop.learn.forms import FORMATS, ITEMS, SEND_TO, RecordsLetterForm, SelfCheckForm
+from oncokind_secondop.learn.selfcheck import CHOICES as LEARN_CHOICES
 from oncokind_secondop.packet.checklist import EVENT_KINDS, LETTER_ENTRIES, SLIDE_MATERIALS, STATUSES
 from oncokind_secondop.packet.services import REFERRING_FIELDS
 
-from ._fuzzkit import COMPARE, PACKET, Snapshot, World, build_world, changes, drop_rows_not_in, snapshot
+from ._fuzzkit import (
+    COMPARE,
+    PACKET,
+    Snapshot,
+    World,
+    build_world,
+    changes,
+    drop_rows_not_in,
+    make_app,
+    restore,
+    snapshot,
+    stored_files,
+)
 
 TOTAL_EXAMPLES = int(os.environ.get("SECONDOP_FUZZ_EXAMPLES", "300"))
+#: The total is split over every fuzzed form (set once all forms are listed below).
+EXAMPLES_PER_FORM = 0
 MARIA = "p-maria"
 
 
@@ -131,7 +164,8 @@ def clean_value(f: F) -> st.SearchStrategy[list[str] | None]:
     if f.kind == "npi":
         return st.one_of(st.none(), one([""]), st.from_regex(r"\A[0-9]{10}\Z").map(lambda s: [s]))
     if f.kind == "date":
-        return st.one_of(st.none(), one([""]), st.dates().map(lambda d: [d.isoformat()]))
+        day = st.dates().map(lambda d: [d.isoformat()])
+        return day if f.required else st.one_of(st.none(), one([""]), day)
     if f.kind == "int":
         return st.one_of(st.none(), one([""]), st.integers(f.lo, f.hi).map(lambda n: [str(n)]))
     if f.kind == "choice":
@@ -245,6 +279,13 @@ class Case:
     fix: Callable[[dict[str, Any], Any], dict[str, Any]] = lambda values, draw: values
     multipart: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Columns of the target the save recomputes itself (the marks' fingerprint).
+    derived: tuple[str, ...] = ()
+    #: Other rows a save may change: (world, sent, before, after) -> {(table, id)},
+    #: after asserting how they changed (the opinions' order).
+    others: Callable[..., set[tuple[str, int]]] | None = None
+    #: A refusal answers a redirect (with a message) instead of a 4xx.
+    redirect_refuses: bool = False
 
 
 def packet_fields(ids: dict[str, int]) -> tuple[F, ...]:
@@ -388,6 +429,66 @@ def fix_opinion(values: dict[str, Any], draw: Any) -> dict[str, Any]:
     return values
 
 
+MARKS = ("", "agree", "differ", "unsure")
+
+
+def marks_fields(ids: dict[str, int]) -> tuple[F, ...]:
+    return tuple(F(f"mark_{key}", kind="choice", choices=MARKS) for key in COMPARED_KEYS)
+
+
+def expect_marks(fields: tuple[F, ...], sent: MultiDict, prev: Any, world: World) -> dict[str, Any]:
+    """Every mark is replaced: a field left out or "" is no mark; any other value is refused."""
+    marks = {}
+    for f in fields:
+        values = raw(sent, f.name)
+        if values is None:
+            continue
+        if values[0] not in MARKS:
+            raise Invalid(values)
+        if values[0]:
+            marks[f.name.removeprefix("mark_")] = values[0]
+    return {"marks": marks}
+
+
+def move_fields(ids: dict[str, int]) -> tuple[F, ...]:
+    return (F("direction", kind="choice", choices=("up", "down"), required=True),)
+
+
+def expect_move(fields: tuple[F, ...], sent: MultiDict, prev: Any, world: World) -> dict[str, Any]:
+    if raw(sent, "direction") is None or raw(sent, "direction")[0] not in ("up", "down"):  # type: ignore[index]
+        raise Invalid(raw(sent, "direction"))
+    return {}
+
+
+def moved_opinions(world: World, sent: MultiDict, before: Snapshot, after: Snapshot) -> set[tuple[str, int]]:
+    """The opinion moved one column (kept within the ends), all renumbered 1..n, nothing else."""
+    table, sheet = "secondop_compare_opinion", world.ids["maria_worksheet"]
+    rows = {i: r for i, r in before[table].items() if r["worksheet_id"] == sheet}
+    order = sorted(rows, key=lambda i: (rows[i]["position"], i))
+    index = order.index(world.ids["maria_opinion"])
+    step = -1 if sent.getlist("direction")[0] == "up" else 1
+    order.insert(min(max(index + step, 0), len(order) - 1), order.pop(index))
+    for position, rid in enumerate(order, start=1):
+        old, new = before[table][rid], after[table][rid]
+        assert new["position"] == position, (rid, new["position"], position)
+        assert {c for c in new if new[c] != old[c]} <= {"position", "updated_at"}, (old, new)
+    return {(table, rid) for rid in order}
+
+
+def received_fields(ids: dict[str, int]) -> tuple[F, ...]:
+    return (F("received_on", kind="date", required=True),)
+
+
+def expect_received(fields: tuple[F, ...], sent: MultiDict, prev: Any, world: World) -> dict[str, Any]:
+    values = raw(sent, "received_on")
+    if not values or not values[0]:  # InputRequired
+        raise Invalid(values)
+    day = stored(fields[0], values, prev)
+    if day is None:  # " " passes InputRequired but is no date
+        raise Invalid(values)
+    return {"received_on": day}
+
+
 CASES = [
     Case("packet_new", lambda i: f"{PACKET}/new", "secondop_packet", new_packet_fields,
          version_of="new", also_adds=("secondop_packet_item", "secondop_packet_event", "secondop_packet_slide"),
@@ -419,6 +520,15 @@ CASES = [
          "secondop_compare_opinion", opinion_fields, target="maria_opinion",
          version_of=("secondop_compare_worksheet", "maria_worksheet"),
          bumps=("secondop_compare_worksheet", "maria_worksheet"), fix=fix_opinion, multipart=True),
+    Case("marks", lambda i: f"{COMPARE}/{i['maria_worksheet']}/side-by-side", "secondop_compare_worksheet",
+         marks_fields, target="maria_worksheet", version_of=("secondop_compare_worksheet", "maria_worksheet"),
+         expect=expect_marks, derived=("marks_basis",)),
+    Case("opinion_move", lambda i: f"{COMPARE}/{i['maria_worksheet']}/opinions/{i['maria_opinion']}/move",
+         "secondop_compare_worksheet", move_fields, target="maria_worksheet",
+         version_of=("secondop_compare_worksheet", "maria_worksheet"), expect=expect_move, others=moved_opinions),
+    Case("request_received", lambda i: f"{PACKET}/{i['maria_packet']}/requests/{i['maria_facility']}/received",
+         "secondop_packet_facility", received_fields, target="maria_facility", expect=expect_received,
+         redirect_refuses=True),
 ]
 
 
@@ -491,7 +601,7 @@ def assert_saved(case: Case, world: World, fields: tuple[F, ...], sent: MultiDic
             raise AssertionError(f"saved a value the forms cannot read: {exc!r}") from exc
         for column, value in expected.items():
             assert new[column] == value, (column, new[column], value)
-        for column in new.keys() - expected.keys() - UNTOUCHED_ON_EDIT:
+        for column in new.keys() - expected.keys() - UNTOUCHED_ON_EDIT - set(case.derived):
             assert new[column] == old[column], f"{column} changed: {old[column]!r} -> {new[column]!r}"
         if "version" in new:
             assert new["version"] == old["version"] + 1
@@ -520,6 +630,8 @@ def assert_saved(case: Case, world: World, fields: tuple[F, ...], sent: MultiDic
             for child in added.get(table, ()):
                 assert after[table][child]["packet_id"] == rid
                 assert after[table][child]["patient_id"] == MARIA
+    if case.others is not None:
+        allowed_changed |= case.others(world, sent, before, after)
     for name, d in diff.items():
         assert not d["removed"], (name, d)
         assert {(name, i) for i in d["changed"]} <= allowed_changed, (name, d)
@@ -549,14 +661,15 @@ def run_case(case: Case, tmp_path: Path, examples: int) -> Counter[str]:
         status = response.status_code
         assert status < 500, f"HTTP {status}"
         after = snapshot(world.app)
-        if status == 302:
+        saved = status == 302 and not (case.redirect_refuses and before == after)
+        if saved:
             assert_saved(case, world, fields, sent, before, after)
         else:
-            assert 400 <= status < 500 or status == 200, status
+            assert 400 <= status < 500 or status in (200, 302), status
             assert_unchanged(before, after, status)
         if submission.well_formed:
-            assert status == 302, f"a well-formed submission was refused: HTTP {status}"
-        tally["saved" if status == 302 else f"refused_{status}"] += 1
+            assert saved, f"a well-formed submission was refused: HTTP {status}"
+        tally["saved" if saved else f"refused_{status}"] += 1
         if any(len(after[t]) != len(baseline[t]) for t in baseline):
             drop_rows_not_in(world.app, baseline)
 
@@ -566,11 +679,256 @@ def run_case(case: Case, tmp_path: Path, examples: int) -> Counter[str]:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_form_fuzz(case: Case, tmp_path: Path) -> None:
-    examples = max(10, -(-TOTAL_EXAMPLES // len(CASES)))  # at least the total asked for
-    tally = run_case(case, tmp_path, examples)
+    tally = run_case(case, tmp_path, EXAMPLES_PER_FORM)
     print(f"{case.name}: {dict(tally)}")
     # The run is useful only if it both saved and refused.
     assert tally["saved"] > 0 and sum(v for k, v in tally.items() if k != "saved") > 0, tally
+
+
+# -- delete confirmations ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeleteCase:
+    name: str
+    endpoint: str
+    #: The URL from ids; "maria_*" keys are swapped to aim elsewhere.
+    url: Callable[[dict[str, int]], str]
+    table: str
+    target: str
+    #: The column that ties children to the target (they go with it), if any.
+    children_by: str | None = None
+    #: Compare forms carry the worksheet's version; a removed opinion bumps it.
+    versioned: bool = False
+    bumps_worksheet: bool = False
+
+
+DELETES = [
+    DeleteCase("packet_delete", "packet_delete", lambda i: f"{PACKET}/{i['maria_packet']}/delete",
+               "secondop_packet", "maria_packet", children_by="packet_id"),
+    DeleteCase("document_delete", "packet_document_delete",
+               lambda i: f"{PACKET}/{i['maria_packet']}/documents/{i['maria_document']}/delete",
+               "secondop_packet_document", "maria_document"),
+    DeleteCase("slide_delete", "packet_slide_delete",
+               lambda i: f"{PACKET}/{i['maria_packet']}/slides/{i['maria_slide']}/delete",
+               "secondop_packet_slide", "maria_slide"),
+    DeleteCase("event_delete", "packet_event_delete",
+               lambda i: f"{PACKET}/{i['maria_packet']}/timeline/{i['maria_event']}/delete",
+               "secondop_packet_event", "maria_event"),
+    DeleteCase("request_delete", "packet_request_delete",
+               lambda i: f"{PACKET}/{i['maria_packet']}/requests/{i['maria_facility']}/delete",
+               "secondop_packet_facility", "maria_facility"),
+    DeleteCase("worksheet_delete", "compare_delete", lambda i: f"{COMPARE}/{i['maria_worksheet']}/delete",
+               "secondop_compare_worksheet", "maria_worksheet", children_by="worksheet_id", versioned=True),
+    DeleteCase("opinion_remove", "compare_opinion_remove",
+               lambda i: f"{COMPARE}/{i['maria_worksheet']}/opinions/{i['maria_opinion']}/remove",
+               "secondop_compare_opinion", "maria_opinion", versioned=True, bumps_worksheet=True),
+]
+
+#: Where a hostile submission aims: Maria's own record, Lee's (every id), Lee's
+#: record under Maria's parent, or an id no row has. Only "own" may delete.
+AIMS = ("own", "lee", "lee_child", "missing")
+
+
+def aimed_ids(case: DeleteCase, ids: dict[str, int], aim: str) -> dict[str, int]:
+    if aim == "lee":
+        return {**ids, **{k: ids["lee" + k.removeprefix("maria")] for k in ids if k.startswith("maria_")
+                          and "lee" + k.removeprefix("maria") in ids}}
+    if aim == "lee_child":
+        return {**ids, case.target: ids["lee" + case.target.removeprefix("maria")]}
+    if aim == "missing":
+        return {**ids, case.target: 2**31 - 1}
+    return ids
+
+
+@st.composite
+def delete_submissions(draw: Any, case: DeleteCase, foreign: list[str]) -> tuple[str, Submission]:
+    well_formed = draw(st.booleans())
+    aim = "own" if well_formed else draw(st.sampled_from(AIMS))
+    pairs: list[tuple[str, Any]] = []
+    if case.versioned:
+        pairs += [("version", v) for v in ([CURRENT] if well_formed else draw(st.sampled_from(VERSIONS))) or []]
+    # Names a confirmation must ignore, carrying other records' ids and any text.
+    names = [*INJECTED, "csrf_token", "submit", "confirm"]
+    pairs += draw(st.lists(st.tuples(st.sampled_from(names), st.one_of(st.sampled_from(foreign), texts(20))),
+                           max_size=4))
+    if draw(st.booleans()):
+        pairs = draw(st.permutations(pairs))
+    return aim, Submission(well_formed, tuple(pairs), draw(st.booleans()))
+
+
+def expected_removed(case: DeleteCase, ids: dict[str, int], before: Snapshot) -> set[tuple[str, int]]:
+    """The target and, as documented, its children (a packet's rows, a worksheet's opinions)."""
+    rid = ids[case.target]
+    out = {(case.table, rid)}
+    if case.children_by:
+        out |= {(name, i) for name, rows in before.items() for i, row in rows.items()
+                if row.get(case.children_by) == rid and name != case.table}
+    return out
+
+
+def assert_deleted(case: DeleteCase, world: World, before: Snapshot, after: Snapshot) -> None:
+    diff = changes(before, after)
+    removed = {(name, i) for name, d in diff.items() for i in d["removed"]}
+    assert removed == expected_removed(case, world.ids, before), diff
+    assert not any(d["added"] for d in diff.values()), diff
+    changed = {(name, i) for name, d in diff.items() for i in d["changed"]}
+    if case.bumps_worksheet:
+        sheet = world.ids["maria_worksheet"]
+        old, new = before["secondop_compare_worksheet"][sheet], after["secondop_compare_worksheet"][sheet]
+        assert new["version"] == old["version"] + 1
+        assert {c for c in new if new[c] != old[c]} <= UNTOUCHED_ON_EDIT
+        changed.discard(("secondop_compare_worksheet", sheet))
+    assert not changed, diff
+    # Bytes go with their document rows; every other document keeps its file.
+    store = world.app.extensions["secondop"].files
+    for rid, row in before["secondop_packet_document"].items():
+        gone = ("secondop_packet_document", rid) in removed
+        assert store.exists(row["storage_key"]) is not gone, (rid, gone)
+
+
+def run_delete(case: DeleteCase, tmp_path: Path, examples: int) -> Counter[str]:
+    world = build_world(tmp_path)
+    baseline = world.baseline = snapshot(world.app)
+    files = stored_files(world.app, baseline)
+    tally: Counter[str] = Counter()
+
+    @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(drawn=delete_submissions(case, foreign_values(world.ids)))
+    def check(drawn: tuple[str, Submission]) -> None:
+        aim, submission = drawn
+        before = snapshot(world.app)
+        version = before["secondop_compare_worksheet"][world.ids["maria_worksheet"]]["version"]
+        tokens = {CURRENT: str(version), STALE: str(version - 1), SPACED: f" {version} "}
+        sent = MultiDict([(n, tokens[v] if isinstance(v, Token) else v) for n, v in submission.pairs])
+        response = world.client.post(case.url(aimed_ids(case, world.ids, aim)), data=sent,
+                                     content_type="multipart/form-data" if submission.multipart else None)
+        status = response.status_code
+        assert status < 500, f"HTTP {status}"
+        after = snapshot(world.app)
+        deleted = status == 302 and after != before
+        if deleted:
+            assert aim == "own", f"deleted through another patient's or a missing id ({aim})"
+            assert_deleted(case, world, before, after)
+            restore(world.app, baseline, files)
+        else:
+            assert 400 <= status < 500 or status in (200, 302), status
+            assert_unchanged(before, after, status)
+        if submission.well_formed:
+            assert deleted, f"a well-formed confirmation was refused: HTTP {status}"
+        tally["deleted" if deleted else f"refused_{status}"] += 1
+
+    check()
+    return tally
+
+
+@pytest.mark.parametrize("case", DELETES, ids=[c.name for c in DELETES])
+def test_delete_fuzz(case: DeleteCase, tmp_path: Path) -> None:
+    tally = run_delete(case, tmp_path, EXAMPLES_PER_FORM)
+    print(f"{case.name}: {dict(tally)}")
+    assert tally["deleted"] > 0 and sum(v for k, v in tally.items() if k != "deleted") > 0, tally
+
+
+# -- Learn forms: they store nothing ----------------------------------------
+
+LEARN = {
+    "learn_selfcheck": ("/second-opinion/learn/self-check", SelfCheckForm),
+    "learn_letter": ("/second-opinion/learn/records-letter", RecordsLetterForm),
+}
+#: A complete submission, sent with half the examples so the result pages
+#: (the letter, its PDF, the self-check advice) are reached too.
+LEARN_FILLED = {
+    "learn_selfcheck": [("situations", LEARN_CHOICES[0][0]), ("urgent", "y")],
+    "learn_letter": [("patient_name", "Maria Lopez"), ("date_of_birth", "1970-01-02"), ("facility", "City lab"),
+                     ("items", ITEMS[0][0]), ("send_to", "me"), ("address", "1 Main St")],
+}
+
+
+def form_field_names(form_class: type) -> list[str]:
+    return sorted(name for name, value in vars(form_class).items() if isinstance(value, UnboundField))
+
+
+@st.composite
+def learn_submissions(draw: Any, names: list[str], choices: list[str],
+                      filled: list[tuple[str, str]]) -> Submission:
+    """Any of the form's fields (with its choices or any text), repeated or
+    left out, an ``action`` (show, edit, pdf or junk) and injected names."""
+    value = st.one_of(st.sampled_from(choices), hostile_scalar(F("x")))
+    pairs = draw(st.lists(st.tuples(st.sampled_from([*names, *INJECTED]), value), max_size=12))
+    if draw(st.booleans()):
+        pairs = filled + pairs
+    if draw(st.booleans()):
+        pairs.append(("action", draw(st.sampled_from(["show", "edit", "show", "edit", "pdf", "", "\x00", "x"]))))
+    if draw(st.booleans()):
+        pairs = draw(st.permutations(pairs))
+    return Submission(False, tuple(pairs), draw(st.booleans()))
+
+
+@pytest.mark.parametrize("endpoint", sorted(LEARN))
+def test_learn_form_fuzz(endpoint: str, tmp_path: Path) -> None:
+    """0 5xx, and not one row written anywhere (a letter's values never reach the database):
+    every ``secondop_`` table stays empty."""
+    url, form_class = LEARN[endpoint]
+    world = World(make_app(tmp_path), None)  # type: ignore[arg-type]
+    world.client = world.app.test_client()
+    world.login(MARIA)
+    baseline = snapshot(world.app)
+    assert not any(baseline.values())
+    choices = [key for group in (LEARN_CHOICES, ITEMS, FORMATS, SEND_TO) for key, _ in group]
+    tally: Counter[str] = Counter()
+
+    @settings(max_examples=EXAMPLES_PER_FORM, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(submission=learn_submissions(form_field_names(form_class), choices, LEARN_FILLED[endpoint]))
+    def check(submission: Submission) -> None:
+        response = world.client.post(url, data=MultiDict(submission.pairs),
+                                     content_type="multipart/form-data" if submission.multipart else None)
+        assert response.status_code < 500, f"HTTP {response.status_code}"
+        assert_unchanged(baseline, snapshot(world.app), response.status_code)
+        form_again = b"secondop-form" in response.data
+        shown = "pdf" if response.mimetype == "application/pdf" else "form" if form_again else "page"
+        tally[f"{response.status_code}_{shown}"] += 1
+
+    check()
+    print(f"{endpoint}: {dict(tally)}")
+
+
+FORMS = len(CASES) + len(DELETES) + len(LEARN)
+EXAMPLES_PER_FORM = max(10, -(-TOTAL_EXAMPLES // FORMS))  # at least the total asked for, over all forms
+
+
+# -- every POST endpoint is fuzzed or excluded on purpose --------------------
+
+#: POST endpoints this module does not fuzz, and where they are covered instead.
+NOT_FUZZED = {
+    # Multipart file uploads: tests/security/test_hostile_uploads.py (one table of hostile files).
+    "secondop.packet_upload",
+    # Picks which patient a caregiver acts for; stores only a session value:
+    # tests/security/test_authorization_matrix.py and tests/test_blueprint*.py.
+    "secondop.choose_patient",
+}
+
+
+def fuzzed_endpoints(app: Flask) -> set[str]:
+    """The endpoints the fuzz posts to, read from the URL map (not a hand-kept list)."""
+    urls = [c.url for c in CASES] + [c.url for c in DELETES]
+    ids: defaultdict[str, int] = defaultdict(lambda: 1)
+    adapter = app.url_map.bind("localhost")
+    found = {adapter.match(url(ids), method="POST")[0] for url in urls}
+    return found | {adapter.match(url, method="POST")[0] for url, _ in LEARN.values()}
+
+
+def test_every_post_endpoint_is_fuzzed_or_excluded(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    posts = {rule.endpoint for rule in app.url_map.iter_rules()
+             if "POST" in (rule.methods or ()) and rule.endpoint.startswith("secondop.")}
+    fuzzed = fuzzed_endpoints(app)
+    assert {f"secondop.{c.endpoint}" for c in DELETES} | {f"secondop.{e}" for e in LEARN} <= fuzzed
+    assert len(fuzzed) == len(CASES) + len(DELETES) + len(LEARN), "two cases post to one endpoint"
+    assert not fuzzed & NOT_FUZZED
+    assert posts - fuzzed - NOT_FUZZED == set(), "a POST endpoint is neither fuzzed nor excluded here"
+    assert NOT_FUZZED <= posts, "an exclusion names an endpoint that no longer exists"
 
 
 # -- regressions: the holes this fuzzing found (each was an HTTP 500) ------
