@@ -51,9 +51,8 @@ MIMETYPES = {
     "dicom": "application/dicom",
     "dicom-zip": "application/zip",
 }
-EXTENSIONS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png", "tiff": ".tif", "dicom": ".dcm",
-              "dicom-zip": ".zip"}
-# Extensions a display name may end with for each kind (the first is added otherwise).
+# Extensions a display name may end with for each kind; the first is the one
+# we add when a name ends with none of them (or with another type's).
 ACCEPTED_EXTENSIONS = {
     "pdf": (".pdf",),
     "jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"),
@@ -62,6 +61,7 @@ ACCEPTED_EXTENSIONS = {
     "dicom": (".dcm", ".dicom", ".dic"),
     "dicom-zip": (".zip",),
 }
+EXTENSIONS = {kind: accepted[0] for kind, accepted in ACCEPTED_EXTENSIONS.items()}
 
 _EXECUTABLE_SIGNATURES = (
     b"MZ",                 # Windows PE / DOS
