@@ -48,12 +48,15 @@ from ..uploads.samples import pdf_bytes
 @dataclass
 class World:
     app: Flask
-    client: Any
-    packets: PacketHelper
+    packets: PacketHelper  # logged in as Maria: its client sends every request
     packet_id: int
     documents: list[Document]
     handles: list[IO[bytes]]  # every file the store opened during the operation
     undo: list[Callable[[], None]] = field(default_factory=list)  # event listeners to remove
+
+    @property
+    def client(self) -> Any:
+        return self.packets.client
 
     @property
     def store(self) -> LocalFileStore:
@@ -89,7 +92,7 @@ def world(app: Flask, client: Any, auth: Any, monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(LocalFileStore, "open", tracked_open)
     app.testing = False  # faults answer with the 500 page instead of raising into the test
-    return World(app, client, helper, packet_id, documents, handles)
+    return World(app, helper, packet_id, documents, handles)
 
 
 # --------------------------------------------------------------------------
