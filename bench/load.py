@@ -45,7 +45,6 @@ journey per worker loads WeasyPrint, fonts and pydicom (not timed).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import html
 import io
 import math
@@ -435,7 +434,7 @@ class User:
         except zipfile.BadZipFile as exc:
             raise StepFailed(f"ZIP export: {exc}") from exc
         got = self.step("document download", "GET", f"{base}/documents/{doc_id}/download", 200).content
-        if hashlib.sha256(got).digest() != hashlib.sha256(self.pdf).digest():
+        if got != self.pdf:
             raise StepFailed("document download: not the file this user uploaded")
 
     def foreign(self) -> None:
@@ -520,6 +519,8 @@ class Outcome:
     server: str
     users: int
     pdf_size: int
+    workers: int
+    threads: int
     load: list[str]
     log_problems: dict[str, int]
 
@@ -574,12 +575,14 @@ def measure(work: Path, users: int, seconds: float, baseline_seconds: float,
         journeys = Recorder()
         print(f"load: {users} users for {seconds:g} s ...", flush=True)
         stop = deadline(seconds)
-        wall = run_phase(people(journeys, users, stop), seconds, journeys)
+        loaders = people(journeys, users, stop)
+        pdf_size = round(sum(len(user.pdf) for user in loaders) / len(loaders))  # the PDFs sent
+        wall = run_phase(loaders, seconds, journeys)
     finally:
         server.stop()
     load.append(load_average())
     return Outcome(journeys, static, warmup, seconds, wall, baseline_seconds, server.kind, users,
-                   len(small_pdf(0)), load, server_log_problems(server.log_path))
+                   pdf_size, workers, threads, load, server_log_problems(server.log_path))
 
 
 def _one_warm_journey(user: User) -> None:
@@ -619,19 +622,22 @@ def report(o: Outcome, command: str) -> str:
     errors = o.warmup.errors + o.static.errors + o.journeys.errors
     missing = [k for k in KINDS if not o.journeys.checked.get(k)]
     after = sum(o.journeys.checked.values()) - len(all_timed)
+    gunicorn = o.server.startswith("gunicorn")
+    sizing = f"{o.workers} workers of {o.threads} threads" if gunicorn else "one threaded process"
     lines = [
         f"Command: `{command}` ({when}; {machine}).",
         f"Load average (1/5/15 min) at the start and end: {o.load[0]} and {o.load[-1]}; above the",
         "number of cores, other work shared the machine: read the times as rough, the ratios as better.",
         f"Server: the example portal under {o.server}, on loopback; SQLite (write-ahead log),",
-        "files on local disk. Why 3 workers of 8 threads on 2 cores: see `WORKERS` in `bench/load.py`",
-        "(the work is mostly Python on the CPU; one process per core plus one for the time a worker",
-        "waits on fsync, disk or the SQLite write lock; 8 threads stay under SQLAlchemy's pool of 15).",
+        f"files on local disk. Why {sizing} on {os.cpu_count()} cores: see",
+        "`WORKERS` and `THREADS` in `bench/load.py` (the work is mostly Python on the CPU; one process per",
+        "core plus one for the time a worker waits on fsync, disk or the SQLite write lock; at most 15",
+        "threads per process, SQLAlchemy's pool).",
         f"Client: {o.users} simulated users, one thread and one `requests.Session` each, in one",
         "process on the same machine (it shares the cores with the server), no think time.",
         "Each user has its own patient account and repeats the journey described in `bench/load.py`",
         f"(small PDF: a scanned page of {o.pdf_size / 1024:.0f} KiB; one journey in {LARGE_EVERY} also uploads",
-        "a 5 MiB DICOM file).",
+        f"a {LARGE_SIZE / MiB:g} MiB DICOM file).",
         "",
         f"Measured window: {o.seconds:g} s; {o.journeys.journeys:,} journeys finished in the whole run",
         f"(each user finishes its journey after the window: {after:,} more requests, checked, not timed;",

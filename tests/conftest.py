@@ -21,7 +21,7 @@ from oncokind_secondop.signals import AuditEvent, audit_event
 from . import guards
 from .chromium import CHROMIUM, CHROMIUM_ARGS, browser_required, missing_reason
 from .fake_host import create_app
-from .guards import PatientSecrets, register_patient_secret  # noqa: F401  (the canary API)
+from .guards import PatientSecrets
 
 
 def _reset_database(app: Flask) -> None:

@@ -16,14 +16,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = 4
 
-# Each child waits for the "go" file, so all reach create_app() together.
+# Each child imports Flask, SQLAlchemy and the package, says it is ready, then
+# waits for the "go" file, so all reach create_app() together.
 CHILD = """
 import json, os, sys, time
 from pathlib import Path
-go = Path(sys.argv[1])
+from example_host import create_app
+go, ready = Path(sys.argv[1]), Path(sys.argv[2])
+ready.touch()
 while not go.exists():
     time.sleep(0.005)
-from example_host import create_app
 app = create_app()
 print(json.dumps({"key": app.config["SECRET_KEY"]}))
 """
@@ -34,10 +36,15 @@ def test_workers_starting_together_share_one_clean_set_up(tmp_path: Path) -> Non
     env = dict(os.environ, EXAMPLE_HOST_DATA=str(data),
                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     env.pop("SECONDOP_TEST_DATABASE_URL", None)  # the portal owns its SQLite database
-    children = [subprocess.Popen([sys.executable, "-c", CHILD, str(go)], cwd=ROOT, env=env,
+    ready = [tmp_path / f"ready-{n}" for n in range(PROCESSES)]
+    children = [subprocess.Popen([sys.executable, "-c", CHILD, str(go), str(flag)], cwd=ROOT, env=env,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                for _ in range(PROCESSES)]
-    time.sleep(3)  # let every child import Flask, SQLAlchemy and the package first
+                for flag in ready]
+    give_up = time.monotonic() + 120
+    # Wait until every child has imported (or one has died: communicate() shows why).
+    while not all(flag.exists() for flag in ready) and time.monotonic() < give_up \
+            and all(child.poll() is None for child in children):
+        time.sleep(0.01)
     go.touch()
     outputs = [child.communicate(timeout=120) for child in children]
     for child, (_out, err) in zip(children, outputs, strict=True):

@@ -20,13 +20,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from oncokind_secondop.extension import current_secondop
-from oncokind_secondop.signals import AuditEvent, audit_event
+from oncokind_secondop.signals import AuditEvent
 
 from ..compare.conftest import BASE as COMPARE
 from ..compare.conftest import CompareHelper
 from ..fake_host import create_app
 from ..packet.conftest import BASE as PACKET
 from ..packet.conftest import PacketHelper
+from ._authz_world import recorded_audit
 
 
 @pytest.fixture
@@ -67,19 +68,18 @@ def test_malformed_version_is_one_invalid_event(client, auth, compare, audit_log
 
 def test_missing_csrf_token_is_one_denied_event(tmp_path: Path) -> None:
     app = create_app(tmp_path, csrf=True)
-    events: list[AuditEvent] = []
-    audit_event.connect(lambda sender, event: events.append(event), sender=app, weak=False)
     with app.app_context():
         current_secondop.records.create_all()
     try:
-        client = app.test_client()
-        client.get("/test-login/c-sam")
-        assert client.post(f"{COMPARE}/new", data={"title": "Forged"}).status_code == 400
-        assert _summary(events) == [("add", "compare_worksheet", "denied", "c-sam", "p-maria")]
-        client.get("/test-logout")
-        del events[:]
-        assert client.post(f"{COMPARE}/new", data={"title": "Forged"}).status_code == 400
-        assert _summary(events) == [("add", "compare_worksheet", "denied", None, None)]
+        with recorded_audit(app) as events:
+            client = app.test_client()
+            client.get("/test-login/c-sam")
+            assert client.post(f"{COMPARE}/new", data={"title": "Forged"}).status_code == 400
+            assert _summary(events) == [("add", "compare_worksheet", "denied", "c-sam", "p-maria")]
+            client.get("/test-logout")
+            del events[:]
+            assert client.post(f"{COMPARE}/new", data={"title": "Forged"}).status_code == 400
+            assert _summary(events) == [("add", "compare_worksheet", "denied", None, None)]
     finally:
         with app.app_context():
             current_secondop.records.engine.dispose()

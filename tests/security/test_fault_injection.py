@@ -48,12 +48,15 @@ from ..uploads.samples import pdf_bytes
 @dataclass
 class World:
     app: Flask
-    client: Any
-    packets: PacketHelper
+    packets: PacketHelper  # logged in as Maria: its client sends every request
     packet_id: int
     documents: list[Document]
     handles: list[IO[bytes]]  # every file the store opened during the operation
     undo: list[Callable[[], None]] = field(default_factory=list)  # event listeners to remove
+
+    @property
+    def client(self) -> Any:
+        return self.packets.client
 
     @property
     def store(self) -> LocalFileStore:
@@ -89,7 +92,7 @@ def world(app: Flask, client: Any, auth: Any, monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(LocalFileStore, "open", tracked_open)
     app.testing = False  # faults answer with the 500 page instead of raising into the test
-    return World(app, client, helper, packet_id, documents, handles)
+    return World(app, helper, packet_id, documents, handles)
 
 
 # --------------------------------------------------------------------------
@@ -333,14 +336,6 @@ def test_every_point_has_a_unique_name_and_every_operation_is_covered() -> None:
 # --------------------------------------------------------------------------
 
 
-def _all_documents(app: Flask) -> list[Document]:
-    with app.app_context():
-        session = current_secondop.records.session
-        rows = session.query(Document).order_by(Document.id).all()
-        session.expunge_all()
-        return rows
-
-
 def _read_body(response: Any, point: Point, world: World) -> bytes:
     if point.body == "gone":
         chunks = iter(response.response)
@@ -368,7 +363,7 @@ def check_invariants(world: World, runner: Any, point: Point, rows_before: int) 
     store = world.store
     assert all(handle.closed for handle in world.handles), "a stored file was left open"
     assert store.temporary_files() == [], "a temporary file was left behind"
-    documents = _all_documents(world.app)
+    documents = world.packets.all(Document)
     assert len(documents) == rows_before + point.rows
     for document in documents:
         with store.open(document.storage_key) as fh:
@@ -385,7 +380,7 @@ def check_invariants(world: World, runner: Any, point: Point, rows_before: int) 
 
 @pytest.mark.parametrize("point", POINTS, ids=[p.name for p in POINTS])
 def test_fault(point: Point, world: World, runner: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    rows_before = len(_all_documents(world.app))
+    rows_before = len(world.packets.all(Document))
     with monkeypatch.context() as faults:
         point.arm(faults, world)
         try:

@@ -83,8 +83,6 @@ from ._fuzzkit import (
 )
 
 TOTAL_EXAMPLES = int(os.environ.get("SECONDOP_FUZZ_EXAMPLES", "300"))
-#: The total is split over every fuzzed form (set once all forms are listed below).
-EXAMPLES_PER_FORM = 0
 MARIA = "p-maria"
 
 
@@ -894,6 +892,7 @@ def test_learn_form_fuzz(endpoint: str, tmp_path: Path) -> None:
     print(f"{endpoint}: {dict(tally)}")
 
 
+#: The total is split over every fuzzed form (read when a test runs, so it may come after them).
 FORMS = len(CASES) + len(DELETES) + len(LEARN)
 EXAMPLES_PER_FORM = max(10, -(-TOTAL_EXAMPLES // FORMS))  # at least the total asked for, over all forms
 

@@ -357,21 +357,14 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     w.dispose()
 
 
-def _documents(app: Flask) -> list[Document]:
-    with app.app_context():
-        session = current_secondop.records.session
-        rows = session.query(Document).order_by(Document.id).all()
-        session.expunge_all()
-        return rows
-
-
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_hostile_upload(world: World, case: Case, monkeypatch: pytest.MonkeyPatch,
                         tmp_path: Path) -> None:
     app, client, token = world.client(case.config)
     body, content_type = case.request_body()
+    documents = PacketHelper(app, client)
     before = snapshot(app)
-    documents_before = {d.id for d in _documents(app)}
+    documents_before = {d.id for d in documents.all(Document)}
     with watch_spooling(monkeypatch, tmp_path / "system-tmp") as spool:
         response = client.post(
             f"{BASE}/{world.packet_id}/items/{world.item_id}/upload",
@@ -389,7 +382,7 @@ def test_hostile_upload(world: World, case: Case, monkeypatch: pytest.MonkeyPatc
         assert after.rows == before.rows
         assert after.objects == before.objects
         return
-    (new,) = [d for d in _documents(app) if d.id not in documents_before]
+    (new,) = [d for d in documents.all(Document) if d.id not in documents_before]
     assert new.display_name == case.expect
     assert STORAGE_KEY.match(new.storage_key), "the storage key is ours, never the user's name"
     changed = {t: after.rows[t] - before.rows.get(t, 0) for t in after.rows if after.rows[t] != before.rows.get(t)}

@@ -35,11 +35,6 @@ from ..uploads import samples
 DAMAGED_NAME = "Pathology report.pdf"
 
 
-@pytest.fixture
-def packets(app, client) -> PacketHelper:  # type: ignore[no-untyped-def]
-    return PacketHelper(app, client)
-
-
 def _object_path(root: Path, key: str) -> Path:
     return root / "files" / "objects" / key[:2] / key
 
@@ -51,8 +46,9 @@ def _flip_one_bit(path: Path) -> None:
 
 
 @pytest.fixture
-def damaged_packet(auth, packets, tmp_path):  # type: ignore[no-untyped-def]
+def damaged_packet(app, client, auth, tmp_path):  # type: ignore[no-untyped-def]
     """A packet with three files, the PDF report flipped by one bit on disk."""
+    packets = PacketHelper(app, client)
     auth.login("p-maria")
     packet_id = packets.create()
     packets.upload(packet_id, "pathology_reports", [(samples.pdf_bytes(2), DAMAGED_NAME)])
