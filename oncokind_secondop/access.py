@@ -46,7 +46,7 @@ def acting() -> Acting:
     ctx = g.get("secondop_acting")
     if ctx is None:
         raise RuntimeError("acting() used outside a patient_view")
-    return ctx  # type: ignore[no-any-return]
+    return ctx
 
 
 def choose_patient(patients: list[PatientRef]) -> PatientRef | None:

@@ -72,7 +72,7 @@ def _pid() -> str:
 
 
 def _worksheet(worksheet_id: int, action: str) -> Worksheet:
-    return get_or_404(Worksheet, worksheet_id, action=action, category=WORKSHEET)  # type: ignore[no-any-return]
+    return get_or_404(Worksheet, worksheet_id, action=action, category=WORKSHEET)
 
 
 def _opinion(worksheet: Worksheet, opinion_id: int, action: str) -> Opinion:

@@ -48,13 +48,13 @@ class SQLAlchemyRecordStore(RecordStore):
     @property
     def session(self) -> Session:
         """The SQLAlchemy session (for services that need a joined query)."""
-        return self._session  # type: ignore[no-any-return]
+        return self._session
 
     @property
     def engine(self) -> Engine:
         if self._engine is not None:
             return self._engine
-        return self._session.get_bind()  # type: ignore[no-any-return]
+        return self._session.get_bind()
 
     def create_all(self) -> None:
         """Create the package's tables (tests and demos; hosts use migrations)."""

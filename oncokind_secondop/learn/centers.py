@@ -201,7 +201,7 @@ def _read(path: Path) -> dict[str, Any]:
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise CentersFileError(f"Centers file {path} is not valid at {where}: {error.message}")
-    return data  # type: ignore[no-any-return]
+    return data
 
 
 def _build(data: Mapping[str, Any]) -> Directory:
@@ -245,7 +245,7 @@ def current_directory() -> Directory:
     directory = current_app.extensions.get(EXTENSION_KEY)
     if directory is None:  # blueprint registered before this module was imported
         directory = init_directory(current_app._get_current_object())  # type: ignore[attr-defined]
-    return directory  # type: ignore[no-any-return]
+    return directory
 
 
 def find(directory: Directory, *, state: str | None = None,

@@ -95,7 +95,7 @@ def child_or_404(
     """A record of this patient that also belongs to ``packet``; a child of
     another packet (even the same patient's) is a 404 like any stranger's."""
     record = get_or_404(model, object_id, action=action, category=category)
-    if record.packet_id != packet.id:  # type: ignore[attr-defined]
+    if record.packet_id != packet.id:
         emit_audit(action, category, outcome="not_found", object_id=object_id)
         abort(404)
     return record

@@ -74,7 +74,7 @@ def _pid() -> str:
 
 
 def _packet(packet_id: int, action: str = "view", category: str = PACKET) -> Packet:
-    return get_or_404(Packet, packet_id, action=action, category=category)  # type: ignore[no-any-return]
+    return get_or_404(Packet, packet_id, action=action, category=category)
 
 
 def _page_context() -> dict[str, Any]:
