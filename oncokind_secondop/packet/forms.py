@@ -38,9 +38,12 @@ class VersionedForm(SecondOpForm):
     version = HiddenField(validators=[InputRequired()])
 
     def expected_version(self) -> int:
+        """The version the user saw; -1 (matches no row) when missing or not a number."""
+        if self.version.data is None:
+            return -1
         try:
             return int(self.version.data)
-        except (TypeError, ValueError):
+        except ValueError:
             return -1
 
 
@@ -279,12 +282,15 @@ class TimelineForm(VersionedForm):
             raise ValidationError(_l("That month does not have that many days."))
 
     def date_and_precision(self) -> tuple[date, str]:
+        year = self.year.data
+        if year is None:  # InputRequired: only a form that failed validation has none
+            raise ValueError("date_and_precision() needs a validated form (no year)")
         month = int(self.month.data) if self.month.data else None
         if month is None:
-            return date(self.year.data, 1, 1), "year"
+            return date(year, 1, 1), "year"
         if self.day.data is None:
-            return date(self.year.data, month, 1), "month"
-        return date(self.year.data, month, self.day.data), "day"
+            return date(year, month, 1), "month"
+        return date(year, month, self.day.data), "day"
 
     def values(self) -> dict[str, Any]:
         when, precision = self.date_and_precision()
