@@ -8,6 +8,7 @@ and each successful request emits exactly one audit event.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -64,6 +65,9 @@ REQUEST = "packet_request"
 
 T_ = "secondop/packet/"
 
+#: A row of the conflict panel (``_packet.html``): label, saved value, the user's value.
+ConflictRow = tuple[object, object, object]
+
 
 def _records():  # type: ignore[no-untyped-def]
     return current_secondop.records
@@ -107,7 +111,7 @@ def _form_status(form: Any, action: str, category: str, object_id: object = None
 def _conflict(
     form: Any,
     current: Any,
-    fields: list[tuple[str, Any]],
+    fields: Sequence[ConflictRow],
     template: str,
     category: str,
     **context: Any,
@@ -271,7 +275,7 @@ def _item_page(
     form: ItemForm | None = None,
     slide_form: SlideForm | None = None,
     upload_error: str | None = None,
-    conflict: Any = None,
+    conflict: Sequence[ConflictRow] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
     documents = _records().list(Document, _pid(), where={"item_id": item.id}, order_by=("id",))
