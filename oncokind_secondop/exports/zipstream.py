@@ -98,7 +98,7 @@ def _member_chunks(member: ZipMember) -> Iterator[bytes]:
         fh.close()
     if seen != member.size:
         raise MemberMismatch(f"{member.arcname}: {seen} bytes, expected {member.size}")
-    if digest is not None and digest.hexdigest() != member.sha256.lower():  # type: ignore[union-attr]
+    if member.sha256 and digest is not None and digest.hexdigest() != member.sha256.lower():
         raise MemberMismatch(f"{member.arcname}: SHA-256 differs")
 
 

@@ -16,7 +16,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ..access import acting, get_or_404, patient_view
-from ..adapters import StaleVersion
+from ..adapters import RecordStore, StaleVersion
 from ..blueprint import bp, hub_section
 from ..csrf import checks_csrf_itself
 from ..exports.pdf import render_pdf
@@ -69,7 +69,7 @@ T_ = "secondop/packet/"
 ConflictRow = tuple[object, object, object]
 
 
-def _records():  # type: ignore[no-untyped-def]
+def _records() -> RecordStore:
     return current_secondop.records
 
 
