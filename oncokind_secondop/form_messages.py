@@ -61,6 +61,6 @@ class SecondOpForm(FlaskForm):
             if issubclass(unbound_field.field_class, StringField):  # TextArea and Hidden too
                 filters = [without_nul, *unbound_field.kwargs.get("filters", ())]
                 options = {**options, "filters": filters}
-            # WTForms makes DefaultMeta a base of this Meta when it builds the
-            # form class, so the super() call mypy cannot resolve is there.
+            # WTForms combines every Meta along the form's MRO (ours, Flask-WTF's,
+            # its DefaultMeta) into one class: super() reaches DefaultMeta there.
             return super().bind_field(form, unbound_field, options)  # type: ignore[misc]
