@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from flask import abort
 
@@ -18,7 +18,15 @@ from ..signals import emit_audit
 from .checklist import BY_KEY, CHECKLIST, READY_STATUSES, ChecklistEntry
 from .models import ChecklistItem, Document, Facility, Packet, SlideRecord, TimelineEvent
 
-T = TypeVar("T")
+
+class _InPacket(Protocol):
+    """A record that belongs to one packet (every child model)."""
+
+    @property
+    def packet_id(self) -> int: ...
+
+
+T = TypeVar("T", bound=_InPacket)
 
 CHILD_MODELS: tuple[type[Any], ...] = (
     Document,
