@@ -28,6 +28,7 @@ from .signals import emit_audit
 SESSION_KEY = "secondop_patient"
 
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def acting() -> Acting:
     ctx = g.get("secondop_acting")
     if ctx is None:
         raise RuntimeError("acting() used outside a patient_view")
-    return ctx  # type: ignore[no-any-return]
+    return ctx
 
 
 def choose_patient(patients: list[PatientRef]) -> PatientRef | None:
@@ -95,7 +96,7 @@ def patient_view(action: str, category: str) -> Callable[[F], F]:
     return decorator
 
 
-def get_or_404(model: type[Any], object_id: int, *, action: str, category: str) -> Any:
+def get_or_404(model: type[T], object_id: int, *, action: str, category: str) -> T:
     """One record of the acting patient, or 404 with a ``not_found`` audit event.
 
     Another patient's record is indistinguishable from a missing one."""

@@ -225,7 +225,7 @@ class FileStore(abc.ABC):
         """Store a stream or an iterable of byte chunks; return key, size, SHA-256."""
         if hasattr(chunks, "read"):
             stream = chunks
-            chunks = iter(lambda: stream.read(chunk_size), b"")  # type: ignore[union-attr]
+            chunks = iter(lambda: stream.read(chunk_size), b"")
         with self.begin(max_size=max_size) as pending:
             for chunk in chunks:
                 pending.write(chunk)

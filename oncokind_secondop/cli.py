@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import Engine
 
 from .extension import current_secondop
 
 secondop_cli = AppGroup("secondop", help="OncoKind Second Opinion commands.")
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
     engine = getattr(current_secondop.records, "engine", None)
     if engine is None:
         raise click.ClickException("The record store has no SQLAlchemy engine to migrate.")

@@ -61,4 +61,6 @@ class SecondOpForm(FlaskForm):
             if issubclass(unbound_field.field_class, StringField):  # TextArea and Hidden too
                 filters = [without_nul, *unbound_field.kwargs.get("filters", ())]
                 options = {**options, "filters": filters}
+            # WTForms combines every Meta along the form's MRO (ours, Flask-WTF's,
+            # its DefaultMeta) into one class: super() reaches DefaultMeta there.
             return super().bind_field(form, unbound_field, options)  # type: ignore[misc]

@@ -41,13 +41,13 @@ class SecondOpDomain(Domain):
 
     def get_translations_cache(self, ctx: Any) -> dict[Any, Any]:
         if has_app_context() and "secondop" in current_app.extensions:
-            return current_app.extensions["secondop"].translations_cache  # type: ignore[no-any-return]
-        return self.cache  # type: ignore[no-any-return]
+            return current_app.extensions["secondop"].translations_cache
+        return self.cache
 
     def get_translations(self) -> Translations | NullTranslations:
         if not has_app_context() or "babel" not in current_app.extensions:
             return NullTranslations()
-        return super().get_translations()  # type: ignore[no-any-return]
+        return super().get_translations()
 
 
 domain = SecondOpDomain()

@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from blinker import Namespace
-from flask import current_app, g, has_request_context, request
+from flask import g, has_request_context, request
+from flask.globals import app_ctx
 
 secondop_signals = Namespace()
 
@@ -73,5 +74,9 @@ def emit_audit(action: str, category: str, *, outcome: str = "success",
         # Set before sending: if the host's audit sink raises, the error page
         # must not send a second event for the same request.
         g.secondop_audited = True
-    audit_event.send(current_app._get_current_object(), event=event)
+    # The sender must be the app itself, not the current_app proxy, or
+    # connect_via(app) never matches. flask.globals.app_ctx (documented) is the
+    # current AppContext, and its .app is the object current_app stands for:
+    # no need for the proxy's private _get_current_object().
+    audit_event.send(app_ctx.app, event=event)
     return event

@@ -13,22 +13,11 @@ from wtforms import DateField, Field, IntegerField, RadioField, StringField, Tex
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from ..form_choices import select_choices
 from ..form_messages import SecondOpForm
 from ..i18n import _l
 from .fields import COMPARED_KEYS, OPINION_FIELDS, VISIT_KINDS, OpinionField
 from .models import MARKS
-
-try:  # WTForms 3.3 deprecates (value, label) tuples
-    from wtforms import SelectChoice
-except ImportError:  # pragma: no cover - older WTForms
-    SelectChoice = None
-
-
-def _choices(pairs: Any) -> list[Any]:
-    return [
-        SelectChoice(value, label) if SelectChoice else (value, label) for value, label in pairs
-    ]
-
 
 NOTES_MAX = 20000  # the worksheet's own notes: one field, well under the form limit
 
@@ -81,7 +70,7 @@ class MoveForm(VersionedForm):
     """Move an opinion's column one place earlier or later (the buttons send it)."""
 
     direction = RadioField(
-        choices=_choices([("up", "up"), ("down", "down")]), validators=[InputRequired()]
+        choices=select_choices([("up", "up"), ("down", "down")]), validators=[InputRequired()]
     )
 
 
@@ -105,7 +94,7 @@ def _opinion_field(spec: OpinionField) -> Field:
             spec.label, description=spec.hint, validators=[Optional()], format="%Y-%m-%d"
         )
     if spec.kind == "choice":
-        choices = _choices([("", _l("Not recorded")), *VISIT_KINDS])
+        choices = select_choices([("", _l("Not recorded")), *VISIT_KINDS])
         return RadioField(
             spec.label, description=spec.hint, choices=choices, default="", validate_choice=True
         )
@@ -176,7 +165,7 @@ MarksForm: type[_MarksFormBase] = type(
     (_MarksFormBase,),
     {
         mark_field_name(key): RadioField(
-            choices=_choices(MARK_CHOICES), default="", validate_choice=True
+            choices=select_choices(MARK_CHOICES), default="", validate_choice=True
         )
         for key in COMPARED_KEYS
     },

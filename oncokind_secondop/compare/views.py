@@ -72,7 +72,7 @@ def _pid() -> str:
 
 
 def _worksheet(worksheet_id: int, action: str) -> Worksheet:
-    return get_or_404(Worksheet, worksheet_id, action=action, category=WORKSHEET)  # type: ignore[no-any-return]
+    return get_or_404(Worksheet, worksheet_id, action=action, category=WORKSHEET)
 
 
 def _opinion(worksheet: Worksheet, opinion_id: int, action: str) -> Opinion:
@@ -89,9 +89,10 @@ def _set_version(form: VersionedForm, version: int) -> None:
 
 
 def _checked_version(form: VersionedForm) -> int:
-    if not form.version_is_valid():
+    version = form.version.data
+    if version is None or not form.version_is_valid():
         abort(400)
-    return int(form.version.data)  # type: ignore[arg-type]
+    return int(version)
 
 
 def _conflict_rows(pairs: list[tuple[Any, str, str]]) -> list[dict[str, Any]]:

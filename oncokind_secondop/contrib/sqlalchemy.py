@@ -26,7 +26,10 @@ _SQL_INTEGER = range(-(2**31), 2**31)
 
 
 def _app_context_id() -> int:
-    return id(app_ctx._get_current_object())  # one session per app context
+    """One session per app context. Each AppContext makes its own ``g`` and
+    keeps it to the end, so that object's id is the context's, read through
+    public attributes rather than the proxy's private _get_current_object()."""
+    return id(app_ctx.g)
 
 
 class SQLAlchemyRecordStore(RecordStore):
@@ -48,13 +51,13 @@ class SQLAlchemyRecordStore(RecordStore):
     @property
     def session(self) -> Session:
         """The SQLAlchemy session (for services that need a joined query)."""
-        return self._session  # type: ignore[no-any-return]
+        return self._session
 
     @property
     def engine(self) -> Engine:
         if self._engine is not None:
             return self._engine
-        return self._session.get_bind()  # type: ignore[no-any-return]
+        return self._session.get_bind()
 
     def create_all(self) -> None:
         """Create the package's tables (tests and demos; hosts use migrations)."""

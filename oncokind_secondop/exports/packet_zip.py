@@ -11,6 +11,7 @@ silently holds damaged records.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -130,12 +131,11 @@ def packet_zip(
         ZipMember(SUMMARY_NAME, size=len(summary_pdf), data=summary_pdf),
     ]
     for plan in planned:
-        key = plan.document.storage_key
         members.append(
             ZipMember(
                 plan.arcname,
                 size=plan.document.size,
-                opener=lambda key=key: store.open(key),
+                opener=functools.partial(store.open, plan.document.storage_key),  # this key, not the loop's last
                 modified=plan.document.uploaded_at,
                 sha256=plan.document.sha256,
             )

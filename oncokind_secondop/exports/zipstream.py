@@ -53,7 +53,7 @@ _ENTRY_TIME: ContextVar[tuple[int, ...] | None] = ContextVar("secondop_zip_entry
                                                              default=None)
 
 
-class _DatedInfo(_ng.ZipStreamInfo):  # type: ignore[misc]
+class _DatedInfo(_ng.ZipStreamInfo):
     def __init__(self, filename: str, date_time: Any = None) -> None:
         super().__init__(filename, date_time or _ENTRY_TIME.get())
 
@@ -61,7 +61,7 @@ class _DatedInfo(_ng.ZipStreamInfo):  # type: ignore[misc]
 _ng.ZipStreamInfo = _DatedInfo
 
 
-class _DatedZipStream(zipstream.ZipStream):  # type: ignore[misc]
+class _DatedZipStream(zipstream.ZipStream):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.entry_times: list[tuple[int, ...] | None] = []  # one per add(), in order
@@ -98,7 +98,7 @@ def _member_chunks(member: ZipMember) -> Iterator[bytes]:
         fh.close()
     if seen != member.size:
         raise MemberMismatch(f"{member.arcname}: {seen} bytes, expected {member.size}")
-    if digest is not None and digest.hexdigest() != member.sha256.lower():  # type: ignore[union-attr]
+    if member.sha256 and digest is not None and digest.hexdigest() != member.sha256.lower():
         raise MemberMismatch(f"{member.arcname}: SHA-256 differs")
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from flask import Flask, current_app
+from flask import current_app
+from flask.sansio.app import App
 
 from ..config import ConfigError
 from ..i18n import _l
@@ -201,7 +202,7 @@ def _read(path: Path) -> dict[str, Any]:
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise CentersFileError(f"Centers file {path} is not valid at {where}: {error.message}")
-    return data  # type: ignore[no-any-return]
+    return data
 
 
 def _build(data: Mapping[str, Any]) -> Directory:
@@ -233,8 +234,10 @@ def load_directory(main: Path | str | None = None, extra: Path | str | None = No
     )
 
 
-def init_directory(app: Flask) -> Directory:
-    """Load and check the configured files once per app (called at start-up)."""
+def init_directory(app: App) -> Directory:
+    """Load and check the configured files once per app (called at start-up).
+    The ``current_app`` proxy does as well as the app: only its config and
+    extensions are used."""
     directory = load_directory(app.config.get("SECONDOP_CENTERS_FILE"),
                                app.config.get("SECONDOP_EXTRA_CENTERS_FILE"))
     app.extensions[EXTENSION_KEY] = directory
@@ -244,8 +247,8 @@ def init_directory(app: Flask) -> Directory:
 def current_directory() -> Directory:
     directory = current_app.extensions.get(EXTENSION_KEY)
     if directory is None:  # blueprint registered before this module was imported
-        directory = init_directory(current_app._get_current_object())  # type: ignore[attr-defined]
-    return directory  # type: ignore[no-any-return]
+        directory = init_directory(current_app)
+    return directory
 
 
 def find(directory: Directory, *, state: str | None = None,

@@ -13,20 +13,10 @@ from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, 
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..form_choices import select_choices
 from ..form_messages import SecondOpForm
 from ..i18n import _, _l, current_locale
 from .selfcheck import CHOICES
-
-try:  # WTForms 3.3+: choices as SelectChoice (tuples are deprecated there)
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # pragma: no cover - older WTForms
-    SelectChoice = None
-
-
-def as_choices(pairs: list[tuple[str, object]]) -> list[Any]:
-    if SelectChoice is None:  # pragma: no cover
-        return list(pairs)
-    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
 
 
 def choice_labels(field: Any) -> dict[str, object]:
@@ -95,7 +85,7 @@ class DateText(StringField):
 
 class SelfCheckForm(SecondOpForm):
     situations = CheckboxesField(_l("Which of these are true for you? Tick all that fit."),
-                                 choices=as_choices(CHOICES))
+                                 choices=select_choices(CHOICES))
     urgent = BooleanField(_l("My care team said treatment should start very soon."))
 
 
@@ -138,10 +128,10 @@ class RecordsLetterForm(SecondOpForm):
                                      validators=[Optional(), _at_most(400)])
     dates_of_care = StringField(_l("Dates of care (optional)"),
                                 validators=[Optional(), _at_most(120)])
-    items = CheckboxesField(_l("What should they send?"), choices=as_choices(ITEMS))
-    format = RadioChoiceField(_l("In what form?"), choices=as_choices(FORMATS),
+    items = CheckboxesField(_l("What should they send?"), choices=select_choices(ITEMS))
+    format = RadioChoiceField(_l("In what form?"), choices=select_choices(FORMATS),
                               default="electronic")
-    send_to = RadioChoiceField(_l("Where should they send it?"), choices=as_choices(SEND_TO),
+    send_to = RadioChoiceField(_l("Where should they send it?"), choices=select_choices(SEND_TO),
                                default="me")
     recipient_name = StringField(_l("Name of the doctor or center (if not you)"),
                                  validators=[_at_most(160)])

@@ -8,6 +8,7 @@ database, no log line, no audit event holding what was typed.
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
 from ..blueprint import bp, hub_section
@@ -26,8 +27,12 @@ hub_section("secondop.learn_index", _l("Learn about second opinions"),
             order=10)
 
 
-# Check the centers files when the portal starts, not when a patient clicks.
-bp.record_once(lambda state: init_directory(state.app))
+def _check_centers(state: BlueprintSetupState) -> None:
+    """Check the centers files when the portal starts, not when a patient clicks."""
+    init_directory(state.app)
+
+
+bp.record_once(_check_centers)
 
 
 @bp.context_processor

@@ -1,5 +1,6 @@
 """Alembic environment for oncokind_secondop's own tables."""
 from alembic import context
+from sqlalchemy.schema import SchemaItem
 
 from oncokind_secondop import models  # noqa: F401  (fills the metadata)
 from oncokind_secondop.db import Base
@@ -8,7 +9,8 @@ from oncokind_secondop.migrate import VERSION_TABLE
 engine = context.config.attributes["engine"]
 
 
-def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+def include_object(obj: SchemaItem, name: str | None, type_: str, reflected: bool,
+                   compare_to: SchemaItem | None) -> bool:
     # Only our own tables: the host's tables share the database.
     if type_ == "table":
         return bool(name and name.startswith("secondop_")) and name != VERSION_TABLE

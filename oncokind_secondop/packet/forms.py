@@ -21,18 +21,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..form_choices import select_choices
 from ..form_messages import SecondOpForm
 from ..i18n import _l
 from .checklist import EVENT_KINDS, LETTER_ENTRIES, SLIDE_MATERIALS, STATUSES
-
-
-def _choices(pairs: Any) -> list[Any]:
-    """Choice options in the form this WTForms version prefers."""
-    try:
-        from wtforms.fields.choices import SelectChoice
-    except ImportError:  # WTForms < 3.3
-        return list(pairs)
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _strip(value: Any) -> Any:
@@ -46,9 +38,12 @@ class VersionedForm(SecondOpForm):
     version = HiddenField(validators=[InputRequired()])
 
     def expected_version(self) -> int:
+        """The version the user saw; -1 (matches no row) when missing or not a number."""
+        if self.version.data is None:
+            return -1
         try:
             return int(self.version.data)
-        except (TypeError, ValueError):
+        except ValueError:
             return -1
 
 
@@ -132,7 +127,7 @@ class NewPacketForm(PacketForm):
     )
 
     def set_sources(self, packets: list[Any]) -> None:
-        self.copy_from.choices = _choices(
+        self.copy_from.choices = select_choices(
             [("", _l("No, start with an empty packet"))]
             + [(str(p.id), p.center_name) for p in packets]
         )
@@ -141,7 +136,7 @@ class NewPacketForm(PacketForm):
 class ItemForm(VersionedForm):
     status = RadioField(
         _l("Where is this now?"),
-        choices=_choices(STATUSES.items()),
+        choices=select_choices(STATUSES.items()),
         validators=[InputRequired(message=_l("Please choose where this is now."))],
     )
     requested_on = DateField(
@@ -199,7 +194,7 @@ class SlideForm(SecondOpForm):
     )
     material = RadioField(
         _l("Original or recut?"),
-        choices=_choices(SLIDE_MATERIALS.items()),
+        choices=select_choices(SLIDE_MATERIALS.items()),
         default="unknown",
         validators=[InputRequired()],
     )
@@ -223,7 +218,7 @@ def month_choices() -> list[Any]:
     test caught it). The format-context names are the same in our languages."""
     from ..i18n import format_date
 
-    return _choices(
+    return select_choices(
         [("", _l("Month (if you know it)"))]
         + [(str(m), format_date(date(2000, m, 1), "MMMM")) for m in range(1, 13)]
     )
@@ -238,7 +233,7 @@ class TimelineForm(VersionedForm):
         ],
     )
     # No Optional(): it would accept " " (not a choice) as a month; "" is a choice.
-    month = SelectField(_l("Month"), choices=_choices(MONTHS), default="")
+    month = SelectField(_l("Month"), choices=select_choices(MONTHS), default="")
     day = IntegerField(
         _l("Day"),
         validators=[
@@ -248,7 +243,7 @@ class TimelineForm(VersionedForm):
     )
     kind = RadioField(
         _l("What kind of event?"),
-        choices=_choices(EVENT_KINDS.items()),
+        choices=select_choices(EVENT_KINDS.items()),
         default="other",
         validators=[InputRequired(message=_l("Please choose what kind of event it was."))],
     )
@@ -287,12 +282,15 @@ class TimelineForm(VersionedForm):
             raise ValidationError(_l("That month does not have that many days."))
 
     def date_and_precision(self) -> tuple[date, str]:
+        year = self.year.data
+        if year is None:  # InputRequired: only a form that failed validation has none
+            raise ValueError("date_and_precision() needs a validated form (no year)")
         month = int(self.month.data) if self.month.data else None
         if month is None:
-            return date(self.year.data, 1, 1), "year"
+            return date(year, 1, 1), "year"
         if self.day.data is None:
-            return date(self.year.data, month, 1), "month"
-        return date(self.year.data, month, self.day.data), "day"
+            return date(year, month, 1), "month"
+        return date(year, month, self.day.data), "day"
 
     def values(self) -> dict[str, Any]:
         when, precision = self.date_and_precision()
@@ -335,7 +333,7 @@ class FacilityForm(VersionedForm):
     fax = StringField(_l("Fax (optional)"), filters=STRIP, validators=[Length(max=50)])
     requested_items = MultiCheckboxField(
         _l("What should they send?"),
-        choices=_choices((e.key, e.title) for e in LETTER_ENTRIES),
+        choices=select_choices((e.key, e.title) for e in LETTER_ENTRIES),
         validators=[DataRequired(message=_l("Please choose at least one thing to ask for."))],
     )
     dates_of_service = StringField(

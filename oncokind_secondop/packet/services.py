@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from flask import abort
 
@@ -18,7 +18,15 @@ from ..signals import emit_audit
 from .checklist import BY_KEY, CHECKLIST, READY_STATUSES, ChecklistEntry
 from .models import ChecklistItem, Document, Facility, Packet, SlideRecord, TimelineEvent
 
-T = TypeVar("T")
+
+class _InPacket(Protocol):
+    """A record that belongs to one packet (every child model)."""
+
+    @property
+    def packet_id(self) -> int: ...
+
+
+T = TypeVar("T", bound=_InPacket)
 
 CHILD_MODELS: tuple[type[Any], ...] = (
     Document,
@@ -95,7 +103,7 @@ def child_or_404(
     """A record of this patient that also belongs to ``packet``; a child of
     another packet (even the same patient's) is a 404 like any stranger's."""
     record = get_or_404(model, object_id, action=action, category=category)
-    if record.packet_id != packet.id:  # type: ignore[attr-defined]
+    if record.packet_id != packet.id:
         emit_audit(action, category, outcome="not_found", object_id=object_id)
         abort(404)
     return record

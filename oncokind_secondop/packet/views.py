@@ -8,6 +8,7 @@ and each successful request emits exactly one audit event.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -15,7 +16,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ..access import acting, get_or_404, patient_view
-from ..adapters import StaleVersion
+from ..adapters import RecordStore, StaleVersion
 from ..blueprint import bp, hub_section
 from ..csrf import checks_csrf_itself
 from ..exports.pdf import render_pdf
@@ -64,8 +65,11 @@ REQUEST = "packet_request"
 
 T_ = "secondop/packet/"
 
+#: A row of the conflict panel (``_packet.html``): label, saved value, the user's value.
+ConflictRow = tuple[object, object, object]
 
-def _records():  # type: ignore[no-untyped-def]
+
+def _records() -> RecordStore:
     return current_secondop.records
 
 
@@ -74,7 +78,7 @@ def _pid() -> str:
 
 
 def _packet(packet_id: int, action: str = "view", category: str = PACKET) -> Packet:
-    return get_or_404(Packet, packet_id, action=action, category=category)  # type: ignore[no-any-return]
+    return get_or_404(Packet, packet_id, action=action, category=category)
 
 
 def _page_context() -> dict[str, Any]:
@@ -107,7 +111,7 @@ def _form_status(form: Any, action: str, category: str, object_id: object = None
 def _conflict(
     form: Any,
     current: Any,
-    fields: list[tuple[str, Any]],
+    fields: Sequence[ConflictRow],
     template: str,
     category: str,
     **context: Any,
@@ -271,7 +275,7 @@ def _item_page(
     form: ItemForm | None = None,
     slide_form: SlideForm | None = None,
     upload_error: str | None = None,
-    conflict: Any = None,
+    conflict: Sequence[ConflictRow] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
     documents = _records().list(Document, _pid(), where={"item_id": item.id}, order_by=("id",))

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from flask import Response
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..adapters import FileStore
 from ..responses import attachment_response
@@ -71,12 +72,13 @@ def send_stored(store: FileStore, key: str, expected_sha256: str, expected_size:
                                size=expected_size)
 
 
-def upload_redirect(location: str) -> Response:
+def upload_redirect(location: str) -> BaseResponse:
     """Where to go after a successful upload: a 303 redirect for a plain form
     post; for upload.js (``X-Requested-With: XMLHttpRequest``) a 204 naming
     the page in ``X-Secondop-Location``, so the browser loads that page once
     (a redirect would be followed inside the request and then loaded again,
-    logging two views)."""
+    logging two views). Typed as Werkzeug's Response, which is what
+    ``flask.redirect`` declares (Flask's own Response is a subclass)."""
     from flask import redirect, request
 
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":
