@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from flask import current_app, has_app_context
 from flask_babel import Domain, get_locale
 from flask_babel import format_date as _format_date
 from flask_babel import format_datetime as _format_datetime
-from flask_babel import format_decimal as _format_decimal
 
 DOMAIN = "oncokind_secondop"
 PACKAGE_TRANSLATIONS = Path(__file__).parent / "translations"
@@ -103,7 +103,10 @@ def format_datetime(value: datetime | None, format: str = "medium") -> str:
 
 
 def format_number(value: float | int) -> str:
-    return str(_format_decimal(value))
+    # current_locale(), not Flask-Babel's format_decimal: outside a request (checks
+    # run by a task or a CLI) Flask-Babel passes locale=None, which Babel before
+    # 2.17 refuses with a TypeError.
+    return str(format_decimal(value, locale=current_locale()))
 
 
 def format_file_size(size: int) -> str:
@@ -111,8 +114,8 @@ def format_file_size(size: int) -> str:
     units = [(1024**3, _("%(size)s GB")), (1024**2, _("%(size)s MB")), (1024, _("%(size)s KB"))]
     for factor, label in units:
         if size >= factor:
-            return label % {"size": _format_decimal(round(size / factor, 1))}
-    return ngettext("%(count)s byte", "%(count)s bytes", size, count=_format_decimal(size))
+            return label % {"size": format_number(round(size / factor, 1))}
+    return ngettext("%(count)s byte", "%(count)s bytes", size, count=format_number(size))
 
 
 def jinja_helpers() -> dict[str, Any]:

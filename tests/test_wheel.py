@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # builds a wheel (about 10 s)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

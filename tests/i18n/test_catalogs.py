@@ -3,11 +3,16 @@
 Fails on: an untranslated message (or an empty plural form), a fuzzy flag, a
 stale catalog (its msgids differ from a fresh extraction of the sources with
 ``bin/catalogs``'s own keywords), placeholders that differ from the msgid, a
-missing "awaiting review" marker, and a plural count that is not the
-locale's. The committed ``.pot`` must equal a fresh extraction too.
+missing "awaiting review" marker, a plural count that is not the locale's in
+the CLDR release the locked Babel carries, and a plural rule other than the one
+a catalog was translated for. The committed ``.pot`` must equal a fresh
+extraction too. Headers that only name the tool (its version, the extraction
+date) are left out of every comparison: a new Babel release must not make a
+current catalog look stale.
 """
 from __future__ import annotations
 
+import gettext
 import os
 import re
 import subprocess
@@ -19,6 +24,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
+from oncokind_secondop._catalogs import compile_catalogs
+
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "translations"
 POT = SOURCES / "oncokind_secondop.pot"
@@ -26,6 +33,25 @@ DOMAIN = "oncokind_secondop"
 # The six languages of issue 5 (English is the source language, no catalog).
 REQUIRED_LANGUAGES = {"es", "zh_Hans", "vi", "ko", "tl", "ar"}
 REVIEW_MARKER = "awaiting review by a qualified medical translator"
+# The plural counts below were checked against CLDR 49, the release Babel 2.19.0
+# carries (requirements/lock.txt). CLDR 49 gives Spanish three categories: one,
+# many (1,000,000 and the like: "un millón de días") and other.
+CLDR_CHECKED = "49"
+# Arabic and Tagalog keep the rules their translations were written for, which
+# are deliberately not Babel's default: with Babel 2.19's Arabic rule forms 4
+# and 5 swap meaning, and its Tagalog rule puts 2, 3, 5... in the first form.
+WRITTEN_FOR = {
+    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+          "n%100>=0 && n%100<=2 ? 4 : 5);",
+    "tl": "nplurals=2; plural=(n != 1);",
+}
+# Which form the compiled catalog picks for a number, per language: the rule as
+# gettext runs it, not as the header spells it.
+FORM_FOR = {
+    "ar": {0: 0, 1: 1, 2: 2, 3: 3, 10: 3, 11: 5, 99: 5, 100: 4, 102: 4, 103: 3, 111: 5},
+    "tl": {0: 1, 1: 0, 2: 1, 3: 1, 4: 1},
+    "es": {0: 2, 1: 0, 2: 2, 1_000: 2, 1_000_000: 1, 2_000_000: 1, 1_000_001: 2},
+}
 # %(name)s, %s, %d... but not the literal %%.
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifxXr]")
 
@@ -69,13 +95,31 @@ def test_REQUIRED_the_six_languages_of_issue_5_have_catalogs() -> None:
 
 # --- the template ------------------------------------------------------------------------------
 
-def _without_date(path: Path) -> list[str]:
-    return [line for line in path.read_text(encoding="utf-8").splitlines()
-            if not line.startswith('"POT-Creation-Date:')]
+# Header lines that say which tool wrote the file and when, not what it holds.
+TOOL_HEADERS = ('"POT-Creation-Date:', '"Generated-By:')
 
 
+def _without_tool_headers(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith(TOOL_HEADERS)]
+
+
+@pytest.mark.locked_tools  # another Babel may wrap or order the extraction differently
 def test_committed_pot_equals_a_fresh_extraction(fresh_pot: Path) -> None:
-    assert _without_date(POT) == _without_date(fresh_pot), "stale .pot: run bin/catalogs update"
+    assert _without_tool_headers(POT) == _without_tool_headers(fresh_pot), "stale .pot: run bin/catalogs update"
+
+
+def test_tool_headers_are_left_out_of_the_comparison(tmp_path: Path) -> None:
+    """A catalog that differs from the committed one only in the tool's version
+    and the date counts as equal; one changed message does not."""
+    text = POT.read_text(encoding="utf-8")
+    retooled = tmp_path / "retooled.pot"
+    retooled.write_text(re.sub(r'"Generated-By: Babel [^\\]+', '"Generated-By: Babel 99.0', text.replace(
+        '"POT-Creation-Date: ', '"POT-Creation-Date: 2099-01-01 00:00+0000 was ')), encoding="utf-8")
+    assert retooled.read_text(encoding="utf-8") != text
+    assert _without_tool_headers(retooled) == _without_tool_headers(POT)
+    edited = tmp_path / "edited.pot"
+    edited.write_text(text.replace('msgid "%(city)s, %(state)s"', 'msgid "%(city)s in %(state)s"'), encoding="utf-8")
+    assert _without_tool_headers(edited) != _without_tool_headers(POT)
 
 
 # --- each catalog ------------------------------------------------------------------------------
@@ -130,11 +174,46 @@ def test_catalog_is_marked_as_awaiting_medical_review(catalog: Catalog) -> None:
     assert REVIEW_MARKER in " ".join(header.split()).lower(), f"no \"{REVIEW_MARKER}\" in the header"
 
 
+def test_every_plural_message_has_the_headers_forms(catalog: Catalog) -> None:
+    wrong = [m.id for m in catalog if m.pluralizable and m.string and len(m.string) != catalog.num_plurals]
+    assert not wrong, f"plural messages without {catalog.num_plurals} forms: {wrong[:5]}"
+
+
+@pytest.mark.locked_tools  # the count comes from the CLDR data of the installed Babel
 def test_plural_count_is_the_locales(catalog: Catalog) -> None:
+    from babel.core import get_cldr_version
+
+    assert get_cldr_version() == CLDR_CHECKED, (
+        f"Babel now carries CLDR {get_cldr_version()}, these catalogs were checked against CLDR {CLDR_CHECKED}: "
+        "compare each language's plural categories, add or drop forms, then update CLDR_CHECKED")
     expected = get_plural(catalog.locale).num_plurals
     assert catalog.num_plurals == expected, f"Plural-Forms says {catalog.num_plurals}, {catalog.locale} has {expected}"
-    wrong = [m.id for m in catalog if m.pluralizable and m.string and len(m.string) != expected]
-    assert not wrong, f"plural messages without {expected} forms: {wrong[:5]}"
+
+
+@pytest.mark.parametrize("lang", sorted(WRITTEN_FOR))
+def test_plural_rule_is_the_one_the_translations_were_written_for(lang: str) -> None:
+    catalog = load(SOURCES / lang / "LC_MESSAGES" / f"{DOMAIN}.po")
+    assert catalog.plural_forms == WRITTEN_FOR[lang]
+
+
+@pytest.mark.parametrize("lang", sorted(FORM_FOR))
+def test_compiled_catalog_picks_the_form_written_for_each_number(lang: str, tmp_path: Path) -> None:
+    """Compiled as the package compiles it, gettext chooses the form the
+    translators meant: Arabic 100 is form 4 and 11 is form 5, Tagalog 2 is not
+    the singular, Spanish 1,000,000 is the "many" form."""
+    compile_catalogs(SOURCES, tmp_path, domain=DOMAIN)
+    with (tmp_path / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as fh:
+        compiled = gettext.GNUTranslations(fh)
+    assert {n: compiled.plural(n) for n in FORM_FOR[lang]} == FORM_FOR[lang]
+
+
+def test_spanish_says_a_million_with_its_many_form(tmp_path: Path) -> None:
+    compile_catalogs(SOURCES, tmp_path, domain=DOMAIN)
+    with (tmp_path / "es" / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as fh:
+        spanish = gettext.GNUTranslations(fh)
+    day, days = "%(num)d day left.", "%(num)d days left."
+    assert [spanish.ngettext(day, days, n) % {"num": n} for n in (1, 2, 1_000_000)] == [
+        "Queda 1 día.", "Quedan 2 días.", "Quedan 1000000 de días."]
 
 
 def test_the_checks_can_fail(tmp_path: Path, fresh_pot: Path) -> None:
