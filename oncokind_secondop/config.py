@@ -112,6 +112,33 @@ SETTINGS: dict[str, Setting] = {
         30, _is_positive_int, "a positive integer (days)",
         "Days a facility has to answer a records request before it shows as overdue.",
     ),
+    # Limits a real patient never meets; they bound what one account can make an export
+    # or a page cost (issue 13). At a limit the patient is told what it is; nothing is lost.
+    "SECONDOP_MAX_PACKETS_PER_PATIENT": Setting(
+        20, _is_positive_int, "a positive integer", "Most records packets one patient can have.",
+    ),
+    "SECONDOP_MAX_WORKSHEETS_PER_PATIENT": Setting(
+        20, _is_positive_int, "a positive integer", "Most comparison worksheets one patient can have.",
+    ),
+    "SECONDOP_MAX_OPINIONS_PER_WORKSHEET": Setting(
+        6, _is_positive_int, "a positive integer", "Most opinions one worksheet can compare.",
+    ),
+    "SECONDOP_MAX_TIMELINE_EVENTS": Setting(
+        200, _is_positive_int, "a positive integer", "Most timeline events in one packet.",
+    ),
+    "SECONDOP_MAX_RECORDS_REQUESTS": Setting(
+        40, _is_positive_int, "a positive integer", "Most records requests (facilities) in one packet.",
+    ),
+    "SECONDOP_MAX_SLIDE_RECORDS": Setting(
+        40, _is_positive_int, "a positive integer", "Most slide and block records in one packet.",
+    ),
+    "SECONDOP_MAX_DOCUMENTS_PER_ITEM": Setting(
+        50, _is_positive_int, "a positive integer", "Most uploaded files under one checklist item.",
+    ),
+    "SECONDOP_MAX_TEXT_CHARS": Setting(
+        5000, _is_positive_int, "a positive integer (characters)",
+        "Longest text in any multi-line field (notes, details, plans).",
+    ),
     "SECONDOP_SUPPORT_CONTACT": Setting(
         None, _is_optional_str, "a short text or None",
         "Who patients can contact at the hospital; shown in the footer of every page.",
