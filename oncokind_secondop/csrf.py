@@ -4,8 +4,9 @@ We never create a ``CSRFProtect``. If the host has one, it checks our forms
 too. If not, the blueprint checks the token itself (form field
 ``csrf_token`` or header ``X-CSRFToken``). Streaming upload views are exempt
 from the host's early check (which would spool the whole body to disk before
-refusing it) and check the token themselves, from the header or after the
-stream has been parsed.
+refusing it) and check the token themselves: from the header, or from the
+form field when it arrives before the first file part (a file part that comes
+first is refused before any of it is stored).
 """
 from __future__ import annotations
 

@@ -260,14 +260,14 @@ class _Receiver:
 
     # -- CSRF ----------------------------------------------------------------
     def check_csrf_early(self) -> None:
-        """Before storing the first file: the header token, or the form field
-        if the form put it before the file input (ours always do)."""
+        """At the first file part, before a byte of it is stored: the header
+        token, or the form field if the form put it before the file input (ours
+        do). No token by then is a refusal: storing and checking a whole file
+        before answering 400 would let a forged request cost us its full size."""
         if self.csrf_checked or not csrf_enabled():
             return
-        token = request.headers.get("X-CSRFToken") or self.fields.get("csrf_token")
-        if token:
-            check_token(token)
-            self.csrf_checked = True
+        check_token(request.headers.get("X-CSRFToken") or self.fields.get("csrf_token"))
+        self.csrf_checked = True
 
     def check_csrf_late(self) -> None:
         if not self.csrf_checked and csrf_enabled():
@@ -323,9 +323,10 @@ def receive_upload(store: FileStore, *, max_file_size: int | None = None, max_fi
 
     A file input left empty is skipped, so ``files`` may be empty: the view
     decides whether that is an error. Views using this must be decorated with
-    :func:`oncokind_secondop.csrf.checks_csrf_itself`; the form should send
-    ``csrf_token`` *before* the file input (or the ``X-CSRFToken`` header) so a
-    bad token is refused before any byte is written.
+    :func:`oncokind_secondop.csrf.checks_csrf_itself`; the form must send
+    ``csrf_token`` *before* the file input (or the ``X-CSRFToken`` header): a
+    request whose first file part arrives without a valid token is refused
+    there, before any byte is written.
     """
     _claim_body()
     if max_file_size is None:

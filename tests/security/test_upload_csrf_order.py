@@ -64,3 +64,19 @@ def test_upload_streams_whatever_the_init_order(host, token_kind, monkeypatch, t
     else:
         assert response.status_code == 400
         assert snapshot(host) == before
+
+
+def test_upload_form_sends_its_token_before_the_file_input(host):
+    """Issue 13, finding 8: uploads without JavaScript work only if the browser
+    sends ``csrf_token`` before the file part (it sends fields in page order)."""
+    client = host.test_client()
+    client.get("/test-login/p-maria")
+    page = client.get(f"{BASE}/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    packets = PacketHelper(host, client)
+    packet_id = packets.create(csrf_token=token)
+    item_id = packets.item_id(packet_id, "pathology_reports")
+    page = client.get(f"{BASE}/{packet_id}/items/{item_id}").get_data(as_text=True)
+    form = re.search(r"<form[^>]*data-secondop-upload.*?</form>", page, re.DOTALL).group(0)
+    assert 'name="csrf_token"' in form
+    assert form.index('name="csrf_token"') < form.index('type="file"')

@@ -37,13 +37,41 @@ def test_token_in_form_field_before_the_file(csrf_client):
     assert response.status_code == 200
 
 
-def test_token_in_form_field_after_the_file(csrf_client):
+def _never_store(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from oncokind_secondop.contrib.localfs import LocalFileStore
+
+    monkeypatch.setattr(LocalFileStore, "begin", lambda *a, **k: pytest.fail("a byte was stored"))
+
+
+def test_valid_token_after_the_file_is_refused_before_any_byte_is_stored(
+        csrf_client, assert_store_empty, monkeypatch):
+    # Issue 13, finding 8. This test replaced one that expected the late token to be
+    # accepted: then the whole file was stored and checked before the token was read.
     token = _token(csrf_client)
     boundary, body = encode_multipart({"file": FileStorage(*_file()), "csrf_token": token})
     assert body.index(b'name="file"') < body.index(b'name="csrf_token"')
+    _never_store(monkeypatch)
     response = csrf_client.post("/upload", data=body,
                                 content_type=f"multipart/form-data; boundary={boundary}")
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert_store_empty()
+
+
+def test_upload_without_a_token_is_refused_at_its_first_file_part(
+        csrf_client, assert_store_empty, monkeypatch):
+    _token(csrf_client)
+    boundary, body = encode_multipart({"note": "hello", "file": FileStorage(*_file())})
+    _never_store(monkeypatch)
+    response = csrf_client.post("/upload", data=body,
+                                content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 400
+    assert_store_empty()
+
+
+def test_text_only_form_without_a_token_is_still_refused(csrf_client):
+    _token(csrf_client)
+    response = csrf_client.post("/upload", data={"note": "hello"}, content_type="multipart/form-data")
+    assert response.status_code == 400
 
 
 @pytest.mark.parametrize("where", ["none", "header", "field-before", "field-after"])
