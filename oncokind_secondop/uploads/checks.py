@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import stat
+import struct
 import warnings
 import zipfile
 import zlib
@@ -39,7 +40,9 @@ from dataclasses import dataclass
 from typing import IO
 
 from ..i18n import _, format_number
+from .dicom import DicomLimits, DicomRefused, _Budget, check_dicom_structure
 from .names import clean_display_name
+from .zipend import MAX_RECORD_BYTES, BadEnd, read_end
 
 HEAD_SIZE = 4096  # bytes kept from the start of each upload for sniffing
 
@@ -87,11 +90,14 @@ class ContentRefused(Exception):
 
 @dataclass(frozen=True)
 class ArchiveLimits:
+    """Limits of one upload's checks (the name is older than its DICOM fields)."""
+
     max_entries: int = 10_000
     max_total_bytes: int = 8 * 1024**3
-    max_ratio: int = 100           # uncompressed / compressed, per entry and overall
-    ratio_floor: int = 1024**2     # entries smaller than this are never "bombs"
+    max_ratio: int = 100           # uncompressed / compressed, per entry and overall, any size
     max_metadata_entry_bytes: int = 1024**2
+    dicom_max_elements: int = 250_000        # per DICOM file, items and delimiters included
+    zip_max_dicom_elements: int = 5_000_000  # all DICOM files of one ZIP together
 
 
 def _not_accepted(name: str) -> ContentRefused:
@@ -146,7 +152,7 @@ def validate_stored(kind: str, fh: IO[bytes], name: str,
     elif kind in ("jpeg", "png", "tiff"):
         _check_image(kind, fh, name)
     elif kind == "dicom":
-        _check_dicom(fh, name)
+        _check_dicom(fh, name, limits)
     elif kind == "zip":
         check_dicom_zip(fh, name, limits)
         return "dicom-zip"
@@ -197,20 +203,26 @@ def _check_image(kind: str, fh: IO[bytes], name: str) -> None:
         raise _damaged(name) from exc
 
 
-def _check_dicom(fh: IO[bytes], name: str) -> None:
-    import pydicom
-    from pydicom.errors import InvalidDicomError
-
+def _check_dicom(fh: IO[bytes], name: str, limits: ArchiveLimits) -> None:
+    size = fh.seek(0, 2)
+    fh.seek(0)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # pydicom warns with the file path; we answer instead
-            dataset = pydicom.dcmread(fh, stop_before_pixels=True, defer_size=64 * 1024)
-        if "TransferSyntaxUID" not in dataset.file_meta:
-            raise InvalidDicomError("no transfer syntax")
-    except Exception as exc:
+        check_dicom_structure(fh, size, DicomLimits(max_elements=limits.dicom_max_elements),
+                              max_inflated=limits.max_ratio * size)
+    except DicomRefused as exc:
+        if exc.limit is not None:
+            raise _dicom_too_complex(name) from exc
         raise ContentRefused(_(
             "“%(name)s” starts like a DICOM scan file but we could not read it. Please ask the "
             "imaging center for a new copy.", name=name)) from exc
+    except (OSError, ValueError, EOFError) as exc:
+        raise _damaged(name) from exc
+
+
+def _dicom_too_complex(name: str) -> ContentRefused:
+    return ContentRefused(_(
+        "“%(name)s” is a DICOM file with far more parts inside than a scan has, so we cannot "
+        "check it. Please ask the imaging center for a new copy.", name=name))
 
 
 # --------------------------------------------------------------------------
@@ -246,24 +258,37 @@ def check_dicom_zip(fh: IO[bytes], name: str, limits: ArchiveLimits = ArchiveLim
     def refuse(message: str) -> ContentRefused:
         return ContentRefused(message)
 
+    # The count from the end record, before zipfile reads the central directory.
+    try:
+        end = read_end(fh)
+    except (BadEnd, OSError, ValueError, struct.error) as exc:
+        raise _damaged(name) from exc
+    if end.entries > limits.max_entries:
+        raise refuse(_(
+            "“%(name)s” holds more than %(count)s files. Please split it into smaller ZIP "
+            "files.", name=name, count=format_number(limits.max_entries)))
+    if end.directory_size > max(end.entries, 1) * MAX_RECORD_BYTES:
+        raise _damaged(name)
+    fh.seek(0)
     try:
         archive = zipfile.ZipFile(fh)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
         raise _damaged(name) from exc
     with archive:
         infos = archive.infolist()
-        if len(infos) > limits.max_entries:
-            raise refuse(_(
-                "“%(name)s” holds more than %(count)s files. Please split it into smaller ZIP "
-                "files.", name=name, count=format_number(limits.max_entries)))
+        if len(infos) != end.entries:  # zipfile reads by size, not count
+            raise _damaged(name)
         declared = sum(i.file_size for i in infos)
         compressed = sum(i.compress_size for i in infos)
         if declared > limits.max_total_bytes:
             raise refuse(_(
                 "The files inside “%(name)s” are too large in total. Please split it into "
                 "smaller ZIP files.", name=name))
-        if declared > limits.ratio_floor and declared > limits.max_ratio * max(compressed, 1):
+        # Every byte counts, whatever the entry's size: a floor under which entries
+        # were never "bombs" let many small ones add up to hours of checking.
+        if declared > limits.max_ratio * compressed:
             raise _bomb(name)
+        budget = _Budget(limits.zip_max_dicom_elements)
         seen: set[str] = set()
         dicom_count = 0
         for info in infos:
@@ -286,12 +311,11 @@ def check_dicom_zip(fh: IO[bytes], name: str, limits: ArchiveLimits = ArchiveLim
                     "“%(name)s” contains two files with the same name (%(entry)s). Please make "
                     "the ZIP file again from the scan folder.", name=name, entry=entry))
             seen.add(key)
-            if (info.file_size > limits.ratio_floor
-                    and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
+            if info.file_size > limits.max_ratio * info.compress_size:
                 raise _bomb(name)
             if info.is_dir():
                 continue
-            if _check_entry(archive, info, name, entry, limits):
+            if _check_entry(archive, info, name, entry, limits, budget):
                 dicom_count += 1
         if dicom_count == 0:
             raise refuse(_(
@@ -306,11 +330,9 @@ def _bomb(name: str) -> ContentRefused:
 
 
 def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, entry: str,
-                 limits: ArchiveLimits) -> bool:
+                 limits: ArchiveLimits, budget: _Budget) -> bool:
     """Read one entry in full (CRC checked); True if it is DICOM, False if it
     is tolerated OS metadata; refuse anything else."""
-    import pydicom
-
     try:
         with archive.open(info) as member:
             head = member.read(132)
@@ -328,12 +350,13 @@ def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, ent
             if len(head) < 132 or head[128:132] != b"DICM":
                 raise _not_dicom_entry(name, entry)
             check_dicom_preamble(head[:128], entry)
-            member.seek(0)
             try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    pydicom.dcmread(member, stop_before_pixels=True, defer_size=64 * 1024)
-            except Exception as exc:
+                check_dicom_structure(_Prefixed(head, member), info.file_size,
+                                      DicomLimits(max_elements=limits.dicom_max_elements), budget,
+                                      max_inflated=limits.max_ratio * info.file_size)
+            except DicomRefused as exc:
+                if exc.limit is not None:
+                    raise _dicom_too_complex(entry) from exc
                 raise ContentRefused(_(
                     "“%(name)s” contains a scan file we could not read (%(entry)s). Please ask "
                     "the imaging center for a new copy.", name=name, entry=entry)) from exc
@@ -351,6 +374,24 @@ def _not_dicom_entry(name: str, entry: str) -> ContentRefused:
         "“%(name)s” contains a file that is not a DICOM scan (%(entry)s). A ZIP file can only "
         "hold DICOM scan files. Please make a ZIP file of just the scan folder, or upload the "
         "other files one by one.", name=name, entry=entry))
+
+
+class _Prefixed:
+    """The entry's first bytes (already read) followed by the rest, read in
+    order: seeking back in a compressed entry would inflate it again."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self.head = head
+        self.rest = rest
+
+    def seekable(self) -> bool:
+        return False
+
+    def read(self, n: int = -1) -> bytes:
+        if self.head:
+            out, self.head = self.head[:n], self.head[n:]
+            return out
+        return self.rest.read(n)
 
 
 def _drain(member: IO[bytes]) -> None:
