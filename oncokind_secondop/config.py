@@ -87,6 +87,14 @@ SETTINGS: dict[str, Setting] = {
         100, _is_positive_int, "a positive integer",
         "Largest unpacked-to-packed size ratio in an uploaded ZIP (refuses zip bombs).",
     ),
+    "SECONDOP_DICOM_MAX_ELEMENTS": Setting(
+        250_000, _is_positive_int, "a positive integer",
+        "Most elements (items included) one uploaded DICOM file may hold; bounds its check.",
+    ),
+    "SECONDOP_ZIP_MAX_DICOM_ELEMENTS": Setting(
+        5_000_000, _is_positive_int, "a positive integer",
+        "Most DICOM elements all the files of one uploaded ZIP may hold together.",
+    ),
     "SECONDOP_LEARN_REQUIRES_LOGIN": Setting(
         False, _is_bool, "True or False", "Whether the Learn pages need a logged-in user.",
     ),

@@ -334,7 +334,7 @@ def _skip(src: _Source, length: int, end: int | None) -> None:
 
 def _push(stack: list[tuple[int, int | None, bool]], limits: DicomLimits, kind: int,
           src: _Source, length: int, end: int | None, implicit: bool) -> None:
-    if len(stack) > limits.max_depth:
+    if kind != _DATASET and sum(frame[0] != _DATASET for frame in stack) >= limits.max_depth:
         raise DicomRefused("sequences nested too deep", "depth")
     if length == UNDEFINED:
         stack.append((kind, None, implicit))

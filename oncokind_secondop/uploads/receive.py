@@ -111,6 +111,8 @@ def archive_limits() -> ArchiveLimits:
         max_entries=config["SECONDOP_ZIP_MAX_ENTRIES"],
         max_total_bytes=config["SECONDOP_ZIP_MAX_TOTAL_BYTES"],
         max_ratio=config["SECONDOP_ZIP_MAX_RATIO"],
+        dicom_max_elements=config["SECONDOP_DICOM_MAX_ELEMENTS"],
+        zip_max_dicom_elements=config["SECONDOP_ZIP_MAX_DICOM_ELEMENTS"],
     )
 
 

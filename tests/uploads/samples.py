@@ -3,6 +3,7 @@ would produce them with (pydicom, pypdf, Pillow, zipfile)."""
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 
 from PIL import Image
@@ -62,3 +63,26 @@ def zip_bytes(entries: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED
 
 def dicom_zip(count: int = 3) -> bytes:
     return zip_bytes({f"DICOM/SERIES1/IM{i:04d}": dicom_bytes() for i in range(count)})
+
+
+def dicom_meta() -> bytes:
+    """Preamble, ``DICM`` and the file meta group of :func:`dicom_bytes`
+    (explicit VR little endian): put hand-made elements after it."""
+    data = dicom_bytes()
+    (group_length,) = struct.unpack_from("<L", data, 140)  # (0002,0000) UL, written first
+    return data[:144 + group_length]
+
+
+def element(group: int, number: int, vr: bytes, value: bytes = b"") -> bytes:
+    """One explicit VR little endian element."""
+    if vr in (b"OB", b"OW", b"SQ", b"UN", b"UT"):
+        return struct.pack("<HH2s2xL", group, number, vr, len(value)) + value
+    return struct.pack("<HH2sH", group, number, vr, len(value)) + value
+
+
+def nested_sequences(depth: int) -> bytes:
+    """``depth`` sequences, each in an item of the one before, undefined lengths."""
+    open_ = struct.pack("<HH2s2xL", 0x0008, 0x1115, b"SQ", 0xFFFFFFFF) + struct.pack(
+        "<HHL", 0xFFFE, 0xE000, 0xFFFFFFFF)
+    close = struct.pack("<HHL", 0xFFFE, 0xE00D, 0) + struct.pack("<HHL", 0xFFFE, 0xE0DD, 0)
+    return open_ * depth + close * depth
