@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import stat
+import struct
 import zipfile
 
 import pytest
@@ -156,3 +157,73 @@ def test_archive_limit_settings_are_checked_at_start_up(tmp_path, key):
 
     with pytest.raises(ConfigError, match=key):
         create_app(tmp_path, {key: 0})
+
+
+# --- issue 13, finding 2: count first, ratio at every size, one element budget -----------------
+
+
+class CountingReader(io.BytesIO):
+    read_bytes = 0
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        data = super().read(size)
+        self.read_bytes += len(data)
+        return data
+
+
+def _central_directory(data: bytes) -> tuple[int, int]:
+    """(offset, size) of the central directory, from the end record."""
+    end = data.rindex(b"PK\x05\x06")
+    size, offset = struct.unpack_from("<LL", data, end + 12)
+    return offset, size
+
+
+def test_zip_entry_count_is_read_from_the_end_record_before_the_central_directory():
+    data = samples.zip_bytes({f"IM{i:05d}": b"" for i in range(2_000)}, zipfile.ZIP_STORED)
+    _offset, directory = _central_directory(data)
+    fh = CountingReader(data)
+    with pytest.raises(ContentRefused) as info:
+        check_dicom_zip(fh, "scans.zip", ArchiveLimits(max_entries=100))
+    assert "more than 100 files" in info.value.message
+    assert fh.read_bytes < directory, "the central directory was read before the count check"
+
+
+def _with_zip64_end(data: bytes, entries: int) -> bytes:
+    """``data`` with its end record replaced by a ZIP64 one stating ``entries``."""
+    offset, size = _central_directory(data)
+    body = data[:offset + size]
+    end64_at = len(body)
+    end64 = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, size, offset)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, end64_at, 1)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return body + end64 + locator + end
+
+
+def test_zip64_end_record_stating_300000_entries_is_refused_before_the_central_directory():
+    data = _with_zip64_end(samples.dicom_zip(3), 300_000)
+    assert "more than 10,000 files" in refused(data)
+    check(_with_zip64_end(samples.dicom_zip(3), 3))  # a genuine ZIP64 end record is read
+
+
+def test_zip_whose_directory_holds_more_entries_than_its_end_record_states_is_refused():
+    data = bytearray(samples.dicom_zip(3))
+    end = data.rindex(b"PK\x05\x06")
+    data[end + 8:end + 12] = struct.pack("<HH", 1, 1)  # says 1 entry; zipfile would read all 3
+    assert "damaged" in refused(bytes(data))
+
+
+def test_zip_entries_over_the_ratio_are_refused_whatever_their_size():
+    # Four 250 KB entries of zeros: under the old 1 MiB floor one by one and together.
+    small_bombs = {f"IM{i}": samples.dicom_bytes(pixels=250_000) for i in range(4)}
+    data = samples.zip_bytes(small_bombs)
+    assert sum(len(v) for v in small_bombs.values()) < 1024**2 and len(data) * 100 < 1024**2
+    assert "far too large" in refused(data)
+
+
+def test_zip_dicom_entries_share_one_element_budget():
+    entry = samples.dicom_meta() + b"".join(
+        samples.element(0x0009, 0x1000 + i, b"LO", b"%04d" % i) for i in range(1_000))
+    data = samples.zip_bytes({f"IM{i}": entry for i in range(4)})
+    limits = ArchiveLimits(dicom_max_elements=2_000, zip_max_dicom_elements=3_000)
+    assert "far more parts inside" in refused(data, limits)
+    check(samples.zip_bytes({f"IM{i}": entry for i in range(2)}), limits)
