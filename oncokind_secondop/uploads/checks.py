@@ -41,6 +41,7 @@ from typing import IO
 
 from ..i18n import _, format_number
 from .dicom import DicomLimits, DicomRefused, _Budget, check_dicom_structure
+from .images import NotImage, jpeg_end, png_end
 from .names import clean_display_name
 from .zipend import MAX_RECORD_BYTES, BadEnd, read_end
 
@@ -186,21 +187,124 @@ def _check_pdf(fh: IO[bytes], name: str) -> None:
 
 
 _PIL_FORMATS = {"jpeg": ("JPEG", "MPO"), "png": ("PNG",), "tiff": ("TIFF",)}
+# TIFF pages walked at most; a scanned records file has hundreds at most.
+MAX_TIFF_PAGES = 10_000
+# Images after the first in an MPO (stereo or multi-picture JPEG): a few in practice.
+MAX_EXTRA_JPEGS = 16
 
 
 def _check_image(kind: str, fh: IO[bytes], name: str) -> None:
+    """Header and pixel count with Pillow, then the whole structure to its end
+    marker, then the bytes after it. A declared decompression bomb is refused:
+    we never decode it, but the receiving team would."""
     from PIL import Image
 
+    size = fh.seek(0, 2)
+    fh.seek(0)
     try:
         with warnings.catch_warnings():
-            # We never decode pixels, so a huge image is no threat to us.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # we judge below
             with Image.open(fh, formats=list(_PIL_FORMATS[kind])) as image:
-                image.verify()  # structure and checksums, without decoding the pixels
-    except Image.DecompressionBombError:
-        return
+                _check_pixels(image, name)
+                if kind == "tiff":
+                    _check_tiff_pages(image, name)
+                image.verify()
+        fh.seek(0)
+        if kind == "jpeg":
+            end = jpeg_end(fh, size)
+            for _ in range(MAX_EXTRA_JPEGS):
+                if fh.read(2) != b"\xff\xd8":
+                    break
+                fh.seek(-2, 1)
+                end = jpeg_end(fh, size)
+        elif kind == "png":
+            end = png_end(fh, size)
+        else:
+            return  # TIFF has no end marker: its parts are found by offsets
+    except ContentRefused:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise _too_many_pixels(name) from exc
+    except NotImage as exc:
+        if exc.limit:
+            raise _too_complex(name) from exc
+        raise _damaged(name) from exc
     except Exception as exc:
         raise _damaged(name) from exc
+    _check_after_the_end(fh, end, name)
+
+
+def _pixel_limit() -> int | None:
+    from PIL import Image
+
+    return Image.MAX_IMAGE_PIXELS  # the host's Pillow setting; None switches it off
+
+
+def _check_pixels(image: object, name: str) -> None:
+    from PIL import Image
+
+    assert isinstance(image, Image.Image)
+    limit = _pixel_limit()
+    width, height = image.size
+    if limit is not None and width * height > limit:
+        raise _too_many_pixels(name)
+
+
+def _check_tiff_pages(image: object, name: str) -> None:
+    from PIL import Image
+
+    assert isinstance(image, Image.Image)
+    for page in range(1, MAX_TIFF_PAGES + 1):
+        try:
+            image.seek(page)
+        except EOFError:
+            image.seek(0)
+            return
+        _check_pixels(image, name)
+    raise _too_complex(name)
+
+
+def _too_many_pixels(name: str) -> ContentRefused:
+    limit = _pixel_limit() or 0
+    return ContentRefused(_(
+        "“%(name)s” is a picture with too many pixels (more than %(limit)s million), so we "
+        "cannot keep it. Please save a smaller copy of the picture and upload that.",
+        name=name, limit=format_number(limit // 1_000_000)))
+
+
+def _too_complex(name: str) -> ContentRefused:
+    return ContentRefused(_(
+        "“%(name)s” has far more parts inside than this kind of file usually has, so we cannot "
+        "check it. Please save it again as a new file, or split it into smaller files, and "
+        "upload those.", name=name))
+
+
+_TAIL_OVERLAP = 64
+
+
+def _check_after_the_end(fh: IO[bytes], end: int, name: str) -> None:
+    """Bytes after an image's end marker are ignored by viewers, so they can
+    carry a page or a program to whoever opens the file with another tool.
+    Padding and vendor data (a phone's motion-photo video) are kept; a program
+    signature right after the end, or markup anywhere after it, is refused."""
+    fh.seek(end)
+    first = fh.read(HEAD_SIZE)
+    if first.lstrip(b"\x00 \t\r\n").startswith(_EXECUTABLE_SIGNATURES):
+        raise _hidden_after_the_end(name)
+    carry = b""
+    data = first
+    while data:
+        if _MARKUP.search(carry + data):
+            raise _hidden_after_the_end(name)
+        carry = data[-_TAIL_OVERLAP:]
+        data = fh.read(1024 * 1024)
+
+
+def _hidden_after_the_end(name: str) -> ContentRefused:
+    return ContentRefused(_(
+        "“%(name)s” has something hidden after the end of the picture. For safety we cannot "
+        "keep it. Please save the picture again as a new copy (for example, with your phone's "
+        "photo app) and upload that.", name=name))
 
 
 def _check_dicom(fh: IO[bytes], name: str, limits: ArchiveLimits) -> None:
