@@ -95,6 +95,10 @@ SETTINGS: dict[str, Setting] = {
         5_000_000, _is_positive_int, "a positive integer",
         "Most DICOM elements all the files of one uploaded ZIP may hold together.",
     ),
+    "SECONDOP_PDF_MAX_OBJECTS": Setting(
+        50_000, _is_positive_int, "a positive integer",
+        "Most objects one uploaded PDF may hold; each is read and checked for active content.",
+    ),
     "SECONDOP_LEARN_REQUIRES_LOGIN": Setting(
         False, _is_bool, "True or False", "Whether the Learn pages need a logged-in user.",
     ),

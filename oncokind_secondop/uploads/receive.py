@@ -113,6 +113,7 @@ def archive_limits() -> ArchiveLimits:
         max_ratio=config["SECONDOP_ZIP_MAX_RATIO"],
         dicom_max_elements=config["SECONDOP_DICOM_MAX_ELEMENTS"],
         zip_max_dicom_elements=config["SECONDOP_ZIP_MAX_DICOM_ELEMENTS"],
+        pdf_max_objects=config["SECONDOP_PDF_MAX_OBJECTS"],
     )
 
 

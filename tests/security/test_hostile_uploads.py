@@ -21,7 +21,11 @@ body into temp files; a PDF named ``report.pdf.exe`` or a JPEG named
 ``photo.html`` kept that extension in downloads and ZIP exports; 1,001 files
 chosen at once were told "These files are too large"; a preamble, part header
 or epilogue that never ends was held in memory (``endless-*``,
-``giant-epilogue`` and the 32 MB memory test below).
+``giant-epilogue`` and the 32 MB memory test below). Issue 13 added the
+type checks' early exits and unbounded work: a PDF header in front of HTML
+behind an ``/Encrypt`` trailer, a JPEG declaring a decompression bomb, a
+program after an image's end, PDFs with JavaScript, Launch actions or embedded
+files, a DICOM file of a million empty elements, and ZIP counts and ratios.
 """
 from __future__ import annotations
 
@@ -65,6 +69,9 @@ TOO_MANY_FILES = "Please upload at most 10 files at a time."
 TEXT_TOO_LONG = "The text in this form is too long"
 CHOOSE_A_FILE = "Please choose a file to upload."
 NOT_UNDERSTOOD = "The upload did not arrive in a form we understand"
+PDF_ACTIVE = "contains a script, a program action or another file hidden inside it"
+HIDDEN_AFTER_END = "has something hidden after the end of the picture"
+TOO_MANY_PARTS = "far more parts inside than a scan has"
 
 
 def _jpeg_with_script() -> bytes:
@@ -269,6 +276,38 @@ CASES: list[Case] = [
          "contains two files with the same name"),
     Case("zip-of-nothing-but-folders", "scans.zip", lambda: samples.zip_bytes({"DICOM/": b""}), 415,
          "does not contain any DICOM scan files"),
+    # --- issue 13: no early exits, bounded work (findings 2, 3, 11) -----------------------------
+    Case("pdf-header-html-and-elf-behind-an-encrypt-trailer", "report.pdf",
+         samples.pdf_header_then_html_with_encrypt_trailer, 415, "we cannot check it"),
+    Case("pdf-needing-a-password", "report.pdf", lambda: samples.pdf_with("password"), 415,
+         "is locked with a password"),
+    Case("pdf-open-action-javascript", "report.pdf", lambda: samples.pdf_with("open-action-javascript"),
+         415, PDF_ACTIVE),
+    Case("pdf-document-javascript", "report.pdf", lambda: samples.pdf_with("javascript"), 415, PDF_ACTIVE),
+    Case("pdf-launch-action", "report.pdf", lambda: samples.pdf_with("open-action-launch"), 415,
+         PDF_ACTIVE),
+    Case("pdf-embedded-program", "report.pdf", lambda: samples.pdf_with("embedded-file"), 415, PDF_ACTIVE),
+    Case("pdf-locked-against-editing-only", "report.pdf",
+         lambda: samples.pdf_with("locked-against-editing-only"), ACCEPTED, "report.pdf"),
+    Case("jpeg-declaring-a-bomb-then-html-and-elf", "photo.jpg",
+         samples.jpeg_declaring_a_bomb_then_html_and_elf, 415, "is a picture with too many pixels"),
+    Case("jpeg-then-elf-after-its-end", "photo.jpg", lambda: samples.image_bytes("JPEG") + ELF, 415,
+         HIDDEN_AFTER_END),
+    Case("png-then-html-after-its-end", "photo.png", lambda: samples.image_bytes("PNG") + HTML_PAGE,
+         415, HIDDEN_AFTER_END),
+    Case("dicom-million-empty-elements", "IM0001.dcm", lambda: samples.dicom_meta()
+         + samples.element(0x0009, 0x1010, b"LO") * 1_000_000, 415, TOO_MANY_PARTS),
+    Case("dicom-sequences-nested-100-deep", "IM0001.dcm",
+         lambda: samples.dicom_meta() + samples.nested_sequences(100), 415, TOO_MANY_PARTS),
+    Case("dicom-length-past-the-end", "IM0001.dcm", lambda: samples.dicom_meta()
+         + samples.element(0x0009, 0x1010, b"OB", b"x" * 10)[:8] + struct.pack("<L", 0xFFFFFFF0)
+         + b"x" * 10, 415, "could not read it"),
+    Case("zip64-end-record-stating-300000-entries", "scans.zip",
+         lambda: samples.with_zip64_end(samples.dicom_zip(3), 300_000), 415,
+         "holds more than 10,000 files"),
+    Case("zip-of-small-entries-over-the-ratio", "scans.zip", lambda: samples.zip_bytes(
+        {f"IM{i}": samples.dicom_bytes(pixels=250_000) for i in range(4)}), 415,
+         "would grow far too large when opened"),
     # --- sizes, parts and text fields ------------------------------------------------------------
     Case("file-at-the-limit", "report.pdf", PDF, ACCEPTED, "report.pdf",
          config={"SECONDOP_MAX_UPLOAD_BYTES": PDF_LIMIT}),
@@ -391,18 +430,22 @@ def test_hostile_upload(world: World, case: Case, monkeypatch: pytest.MonkeyPatc
     assert added.name == new.storage_key and added.parent.parent.name == "objects"
 
 
-@pytest.mark.parametrize("where", ["header", "form-field-before-file", "form-field-after-file", "none"])
+@pytest.mark.parametrize("where", ["header", "form-field-before-file", "form-field-after-file", "none",
+                                   "valid-token-after-file"])
 def test_bad_csrf_token_leaves_nothing(world: World, where: str, monkeypatch: pytest.MonkeyPatch,
                                        tmp_path: Path) -> None:
     """With the host's CSRF on, a forged request is refused (400) wherever its
-    token sits, before or after the file, and leaves nothing behind."""
+    token sits, before or after the file, and leaves nothing behind. So is a
+    valid token sent after the file (issue 13, finding 8): the first file part
+    must find the token already there."""
     if not world.csrf:
         pytest.skip("only with the host's CSRF protection on")
-    app, client, _token = world.client()
+    app, client, token = world.client()
     file_part = Part("file", PDF + bytes(1024**2), filename="report.pdf")
     forged = Part("csrf_token", b"forged-token")
     parts = {"header": [file_part], "form-field-before-file": [forged, file_part],
-             "form-field-after-file": [file_part, forged], "none": [file_part]}[where]
+             "form-field-after-file": [file_part, forged], "none": [file_part],
+             "valid-token-after-file": [file_part, Part("csrf_token", (token or "").encode())]}[where]
     body, content_type = multipart(parts)
     before = snapshot(app)
     with watch_spooling(monkeypatch, tmp_path / "system-tmp") as spool:

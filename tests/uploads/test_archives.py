@@ -188,21 +188,10 @@ def test_zip_entry_count_is_read_from_the_end_record_before_the_central_director
     assert fh.read_bytes < directory, "the central directory was read before the count check"
 
 
-def _with_zip64_end(data: bytes, entries: int) -> bytes:
-    """``data`` with its end record replaced by a ZIP64 one stating ``entries``."""
-    offset, size = _central_directory(data)
-    body = data[:offset + size]
-    end64_at = len(body)
-    end64 = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, size, offset)
-    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, end64_at, 1)
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
-    return body + end64 + locator + end
-
-
 def test_zip64_end_record_stating_300000_entries_is_refused_before_the_central_directory():
-    data = _with_zip64_end(samples.dicom_zip(3), 300_000)
+    data = samples.with_zip64_end(samples.dicom_zip(3), 300_000)
     assert "more than 10,000 files" in refused(data)
-    check(_with_zip64_end(samples.dicom_zip(3), 3))  # a genuine ZIP64 end record is read
+    check(samples.with_zip64_end(samples.dicom_zip(3), 3))  # a genuine ZIP64 end record is read
 
 
 def test_zip_whose_directory_holds_more_entries_than_its_end_record_states_is_refused():
