@@ -19,9 +19,12 @@ READ_SIZE = 256 * 1024
 # is an image of gigabytes. Each chunk is a step in Python, so a file of
 # empty chunks must stop somewhere.
 MAX_PNG_CHUNKS = 100_000
+# A JPEG has a few dozen segments (tables, EXIF, ICC, one per progressive
+# scan); each is a step in Python, so a file of empty segments must stop somewhere.
+MAX_JPEG_SEGMENTS = 10_000
 # In JPEG scan data 0xFF is followed by 0x00 (stuffing) or a restart marker;
-# anything else (after optional 0xFF fill bytes) is the next marker.
-_NEXT_MARKER = re.compile(rb"\xff+[^\x00\xd0-\xd7\xff]")
+# anything else (0xFF is a fill byte before a marker) ends the scan.
+_NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7]")
 _STANDALONE = frozenset([0x01, *range(0xD0, 0xD8)])
 
 
@@ -45,7 +48,7 @@ def jpeg_end(fh: IO[bytes], size: int) -> int:
     the position after ``EOI``."""
     if _exactly(fh, 2) != b"\xff\xd8":
         raise NotImage("no start of image")
-    while True:
+    for _ in range(MAX_JPEG_SEGMENTS):
         byte = _exactly(fh, 1)
         if byte != b"\xff":
             raise NotImage("a marker was expected")
@@ -62,6 +65,7 @@ def jpeg_end(fh: IO[bytes], size: int) -> int:
         fh.seek(length - 2, 1)
         if marker == 0xDA:  # start of scan: entropy-coded data up to the next marker
             _skip_scan(fh)
+    raise NotImage("too many segments", limit=True)
 
 
 def _skip_scan(fh: IO[bytes]) -> None:
@@ -75,11 +79,10 @@ def _skip_scan(fh: IO[bytes]) -> None:
         data = carry + chunk
         found = _NEXT_MARKER.search(data)
         if found is not None:
-            fh.seek(start + found.end() - 2)
+            fh.seek(start + found.start())
             return
-        # Keep the trailing run of 0xFF bytes: a marker may straddle two reads.
-        keep = len(data) - len(data.rstrip(b"\xff"))
-        carry = data[len(data) - keep:] if keep else b""
+        # A marker may straddle two reads: keep a last 0xFF for the next one.
+        carry = b"\xff" if data.endswith(b"\xff") else b""
 
 
 def png_end(fh: IO[bytes], size: int) -> int:
