@@ -27,7 +27,7 @@ from oncokind_secondop.contrib.flask_login import FlaskLoginAuth
 from oncokind_secondop.contrib.localfs import LocalFileStore
 from oncokind_secondop.contrib.sqlalchemy import SQLAlchemyRecordStore
 
-from .models import User, db, seed_demo_accounts
+from .models import SESSION_TOKEN, PortalSession, User, db, seed_demo_accounts
 
 LANGUAGES = {
     "en": "English",
@@ -43,9 +43,19 @@ HERE = Path(__file__).resolve().parent
 
 
 def data_folder(app: Flask) -> Path:
+    """The data folder, private to the user running the portal (0700)."""
     folder = Path(os.environ.get("EXAMPLE_HOST_DATA") or app.instance_path).resolve()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)  # also an older folder made with the umask's 0755
     return folder
+
+
+def private_database(path: Path) -> None:
+    """Create the SQLite file owner-only (0600) before SQLite opens it: SQLite
+    creates it with the umask (0644), and its -wal and -shm files copy the
+    database file's mode."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    path.chmod(0o600)
 
 
 @contextmanager
@@ -110,6 +120,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options.setdefault("connect_args", {}).setdefault("timeout", 30)
 
+    database = app.config["SQLALCHEMY_DATABASE_URI"]
+    if database == f"sqlite:///{folder / 'portal.db'}":
+        private_database(folder / "portal.db")
     db.init_app(app)
     CSRFProtect(app)
     Babel(app, locale_selector=select_locale)
@@ -119,6 +132,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
+        # Signed in only while the server still holds this browser's session.
+        record = db.session.get(PortalSession, str(session.get(SESSION_TOKEN, "")))
+        if record is None or str(record.user_id) != user_id:
+            return None
         return db.session.get(User, int(user_id))
 
     def patient_of(user: User) -> PatientRef | None:

@@ -14,6 +14,22 @@ from oncokind_secondop import PatientRef
 db = SQLAlchemy()
 
 DEMO_PASSWORD = "demo-password"
+#: The session key holding the server-side session token (see PortalSession).
+SESSION_TOKEN = "portal_session"
+
+
+class PortalSession(db.Model):  # type: ignore[name-defined,misc]
+    """One signed-in browser, kept on the server: the session cookie holds
+    only this random token, and signing out deletes the row, so a cookie
+    copied before sign-out no longer signs anyone in."""
+
+    __tablename__ = "portal_session"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("portal_user.id", ondelete="CASCADE"),
+                                         index=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=lambda: datetime.now(UTC))
 
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]

@@ -1,6 +1,7 @@
 """The portal's own pages: home, login, logout, language switcher."""
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -8,11 +9,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired
 
-from .models import DEMO_ACCOUNTS, DEMO_PASSWORD, User, db
+from .models import DEMO_ACCOUNTS, DEMO_PASSWORD, SESSION_TOKEN, PortalSession, User, db
 
 portal = Blueprint("portal", __name__)
 
@@ -48,6 +49,10 @@ def login() -> ResponseReturnValue:
         user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
         if user is not None and user.check_password(form.password.data):
             session.clear()
+            token = secrets.token_urlsafe(32)
+            db.session.add(PortalSession(token=token, user_id=user.id))
+            db.session.commit()
+            session[SESSION_TOKEN] = token
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         flash(_l("That email and password do not match."), "error")
@@ -59,6 +64,10 @@ def login() -> ResponseReturnValue:
 @login_required
 def logout() -> ResponseReturnValue:
     lang = session.get("lang")
+    # End the session on the server too: a copy of this cookie stops working.
+    token = session.get(SESSION_TOKEN, "")
+    db.session.execute(delete(PortalSession).where(PortalSession.token == token))
+    db.session.commit()
     logout_user()
     session.clear()
     if lang:

@@ -7,9 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
@@ -87,6 +97,8 @@ ERROR_MESSAGES = {
              "contact the portal's help desk.")),
     404: (_l("We could not find that page"),
           _l("It may have been removed, or the link may be wrong.")),
+    405: (_l("This page cannot do that"),
+          _l("Please go back and use the buttons and links on the page.")),
     409: (_l("Someone else saved this first"),
           _l("The page changed while you were editing it. Please review it again.")),
     413: (_l("That file is too big"),
@@ -107,6 +119,25 @@ def render_error(exc: HTTPException) -> ResponseReturnValue:
 
 for _code in ERROR_MESSAGES:
     bp.register_error_handler(_code, render_error)
+
+
+@bp.before_app_request
+def _routing_error_under_prefix() -> Response | None:
+    """A URL under the blueprint's prefix that matches no route (404), or not
+    with this method (405), never reaches a blueprint view, so Flask would
+    answer with Werkzeug's bare page: no CSP, no nosniff, no ``no-store``.
+    Answer those with our calm page and headers; a routing error anywhere
+    else is the host's, and its own error pages answer it."""
+    exc = request.routing_exception
+    if not isinstance(exc, (NotFound, MethodNotAllowed)) or request.blueprint is not None:
+        return None
+    prefix = current_secondop.config["SECONDOP_URL_PREFIX"]
+    if not prefix or not (request.path == prefix or request.path.startswith(prefix + "/")):
+        return None  # mounted at the root, every path is the host's too: leave it alone
+    response = make_response(render_error(exc))
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return security_headers(response)
 
 
 @bp.route("/")

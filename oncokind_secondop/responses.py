@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, request
 
 DOWNLOAD_CSP = "sandbox; default-src 'none'"
 
@@ -44,3 +44,16 @@ def attachment_response(body: bytes | Iterable[bytes], *, filename: str, mimetyp
     if size is not None:
         response.content_length = size
     return response
+
+
+def is_head() -> bool:
+    """A ``HEAD`` request: Flask runs the ``GET`` view for it and drops the
+    body, so a download view must check this before doing any work."""
+    return request.method == "HEAD"
+
+
+def head_response(*, filename: str, mimetype: str, size: int | None = None) -> Response:
+    """What ``HEAD`` on a download answers: the download's headers and no
+    work (no PDF made, no file read). Its length is given only when it is
+    known without making the file."""
+    return attachment_response(iter(()), filename=filename, mimetype=mimetype, size=size)

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ..access import acting, get_or_404, patient_view
 from ..adapters import StaleVersion
 from ..blueprint import bp, hub_section
+from ..exports import budget
 from ..exports.pdf import render_pdf
 from ..i18n import _, _l
-from ..responses import attachment_response
+from ..responses import attachment_response, head_response, is_head
 from ..signals import emit_audit
 from . import services
 from .fields import COMPARED_FIELDS, GROUPS, OPINION_FIELDS, display_value
@@ -491,23 +492,60 @@ def compare_letter(worksheet_id: int) -> ResponseReturnValue:
     return _render("secondop/compare/letter.html", **_comparison_context(worksheet))
 
 
+#: The comparison PDF's character budget for the table (exports/budget.py):
+#: 6 opinions × 20 questions at 5,000 characters each would be 600,000; the
+#: table shows at most about this many, and says when it shortened an answer.
+TABLE_BUDGET = 30_000
+CELL_FLOOR = 150
+TITLE_CHARS = 60
+PRIVATE_FIELDS = frozenset({"patient_notes"})
+
+
+def _pdf_context(worksheet: Worksheet, include_private: bool) -> dict[str, Any]:
+    """The comparison PDF's context: private notes only when the patient asked
+    in this export, and every text within the PDF's budget."""
+    context = _comparison_context(worksheet)
+    rows = context["rows"]
+    if not include_private:
+        rows = [row for row in rows if row.field.key not in PRIVATE_FIELDS]
+    cap = budget.share(TABLE_BUDGET, len(rows) * max(len(worksheet.opinions), 1), CELL_FLOOR)
+    context.update(
+        rows=rows,
+        titles=[budget.clip(title, TITLE_CHARS) for title in context["titles"]],
+        worksheet_title=budget.clip(worksheet.title, TITLE_CHARS),
+        cell_clip=lambda value: budget.clip(value, cap),
+        shortened=not budget.fits([v for row in rows for v in row.values], cap)
+        or not budget.fits(context["titles"] + [worksheet.title], TITLE_CHARS),
+        private_included=include_private,
+    )
+    return context
+
+
 @bp.route("/compare/<int:worksheet_id>/comparison.pdf", endpoint="compare_pdf")
 @patient_view("export", WORKSHEET)
 def compare_pdf(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "export")
-    pdf = render_pdf("secondop/compare/pdf_comparison.html", **_comparison_context(worksheet))
-    emit_audit("export", WORKSHEET, object_id=worksheet.id)
-    return attachment_response(
-        pdf, filename=_("opinion-comparison.pdf"), mimetype="application/pdf", size=len(pdf)
+    filename = _("opinion-comparison.pdf")
+    if is_head():  # headers only: no PDF is made, no export recorded
+        emit_audit("view", WORKSHEET, object_id=worksheet.id)
+        return head_response(filename=filename, mimetype="application/pdf")
+    # Private notes leave the patient's pages only when ticked for this export.
+    include_private = request.args.get("private_notes") == "yes"
+    pdf = render_pdf(
+        "secondop/compare/pdf_comparison.html", **_pdf_context(worksheet, include_private)
     )
+    emit_audit("export", WORKSHEET, object_id=worksheet.id)
+    return attachment_response(pdf, filename=filename, mimetype="application/pdf", size=len(pdf))
 
 
 @bp.route("/compare/<int:worksheet_id>/letter.pdf", endpoint="compare_letter_pdf")
 @patient_view("export", WORKSHEET)
 def compare_letter_pdf(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "export")
+    filename = _("letter-to-care-teams.pdf")
+    if is_head():  # headers only: no PDF is made, no export recorded
+        emit_audit("view", WORKSHEET, object_id=worksheet.id)
+        return head_response(filename=filename, mimetype="application/pdf")
     pdf = render_pdf("secondop/compare/pdf_letter.html", **_comparison_context(worksheet))
     emit_audit("export", WORKSHEET, object_id=worksheet.id)
-    return attachment_response(
-        pdf, filename=_("letter-to-care-teams.pdf"), mimetype="application/pdf", size=len(pdf)
-    )
+    return attachment_response(pdf, filename=filename, mimetype="application/pdf", size=len(pdf))

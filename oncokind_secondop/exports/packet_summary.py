@@ -19,10 +19,50 @@ from ..extension import current_secondop
 from ..packet import services
 from ..packet.checklist import BY_KEY, EVENT_KINDS, SLIDE_MATERIALS, STATUSES
 from ..packet.models import Facility, Packet, SlideRecord
+from . import budget
 from .pdf import render_pdf
 
 SUMMARY_TEMPLATE = "secondop/packet/summary_pdf.html"
 INDEX_TEMPLATE = "secondop/packet/zip_index.html"
+FULL_TEXT_TEMPLATE = "secondop/packet/zip_full_text.html"
+
+# The summary PDF's budget (see exports/budget.py). WeasyPrint's time grows
+# with lines and table rows, so each section has a character budget and the
+# file index a row budget. At every limit at once (200 events, 11 notes, 40
+# slides, 40 requests, 550 files, 5,000 unbroken characters each) the PDF stays
+# near 60 pages; a typical packet fits whole. Everything in full goes into the
+# ZIP (full-text.html; index.html and manifest.json list every file).
+COVER_CHARS = 3000          # each of the questions and the suggested plan
+NOTES_BUDGET = 4400         # all checklist notes together
+NOTES_FLOOR = 300
+DETAILS_BUDGET = 30_000     # all timeline details together
+DETAILS_FLOOR = 150
+TITLE_CHARS = 80            # an event's title (one line, up to 200 in the form)
+CELL_CHARS = 80             # one-line fields in the slide and request tables
+FILE_NAME_CHARS = 60
+FILES_LISTED = 150          # rows of the PDF's file index; the ZIP lists every file
+
+
+@dataclass(frozen=True)
+class Caps:
+    cover: int
+    notes: int
+    details: int
+    title: int = TITLE_CHARS
+    cell: int = CELL_CHARS
+    file_name: int = FILE_NAME_CHARS
+    files: int = FILES_LISTED
+
+
+def listed_files(items: list[Any], limit: int) -> list[tuple[Any, list[Any]]]:
+    """The first ``limit`` files, grouped by checklist item, for the PDF's index."""
+    groups = []
+    left = limit
+    for item in items:
+        if item.documents and left > 0:
+            groups.append((item, list(item.documents[:left])))
+            left -= len(groups[-1][1])
+    return groups
 
 
 @dataclass
@@ -55,8 +95,39 @@ def load_contents(packet: Packet) -> PacketContents:
     )
 
 
+def caps_for(contents: PacketContents) -> Caps:
+    return Caps(
+        cover=COVER_CHARS,
+        notes=budget.share(NOTES_BUDGET, len(contents.items), NOTES_FLOOR),
+        details=budget.share(DETAILS_BUDGET, len(contents.events), DETAILS_FLOOR),
+    )
+
+
+def shortens(contents: PacketContents, caps: Caps) -> bool:
+    """True when the summary PDF will shorten at least one text."""
+    packet = contents.packet
+    return not (
+        budget.fits([packet.consult_questions, packet.proposed_plan], caps.cover)
+        and budget.fits([item.notes for item in contents.items], caps.notes)
+        and budget.fits([event.details for event in contents.events], caps.details)
+        and budget.fits([event.title for event in contents.events], caps.title)
+        and budget.fits([doc.display_name for doc in contents.documents], caps.file_name)
+        and budget.fits([f.name for f in contents.facilities], caps.cell)
+        and budget.fits([getattr(slide, key) for slide in contents.slides
+                         for key in ("lab", "accession_number", "specimen_ids", "location")],
+                        caps.cell)
+    )
+
+
 def _context(contents: PacketContents, created: datetime) -> dict[str, Any]:
+    caps = caps_for(contents)
     return {
+        "caps": caps,
+        "shortened": shortens(contents, caps),
+        "clip": budget.clip,
+        "file_groups": listed_files(contents.items, caps.files),
+        "files_not_listed": max(0, len(contents.documents) - caps.files),
+        "text": budget.pdf_text,
         "patient": acting().patient,
         "packet": contents.packet,
         "items": contents.items,
@@ -78,6 +149,14 @@ def _context(contents: PacketContents, created: datetime) -> dict[str, Any]:
 def summary_pdf(contents: PacketContents, created: datetime | None = None) -> bytes:
     """The tagged (PDF/UA-1) summary of one packet."""
     return render_pdf(SUMMARY_TEMPLATE, **_context(contents, created or datetime.now(UTC)))
+
+
+def full_text_html(contents: PacketContents, created: datetime | None = None) -> bytes:
+    """The ZIP's ``full-text.html``: every text of the packet in full, where
+    the summary PDF may have shortened it. A browser lays it out on demand."""
+    return render_template(
+        FULL_TEXT_TEMPLATE, **_context(contents, created or datetime.now(UTC))
+    ).encode("utf-8")
 
 
 def index_html(

@@ -26,6 +26,7 @@ from .zipstream import ArcnameBook, ZipMember, safe_component, stream_zip
 MANIFEST_FORMAT = "oncokind-secondop-packet/1"
 SUMMARY_NAME = "summary.pdf"
 INDEX_NAME = "index.html"
+FULL_TEXT_NAME = "full-text.html"
 MANIFEST_NAME = "manifest.json"
 
 
@@ -84,6 +85,7 @@ def manifest(
     summary_pdf: bytes,
     item_titles: dict[int, str],
     created: datetime | None = None,
+    full_text_html: bytes = b"",
 ) -> bytes:
     """``manifest.json``: who and what the packet is, and SHA-256 and size of every file."""
     created = created or datetime.now(UTC)
@@ -99,6 +101,11 @@ def manifest(
             "path": SUMMARY_NAME,
             "size": len(summary_pdf),
             "sha256": hashlib.sha256(summary_pdf).hexdigest(),
+        },
+        "full_text": {
+            "path": FULL_TEXT_NAME,
+            "size": len(full_text_html),
+            "sha256": hashlib.sha256(full_text_html).hexdigest(),
         },
         "files": [
             {
@@ -123,12 +130,14 @@ def packet_zip(
     summary_pdf: bytes,
     index_html: bytes,
     manifest_json: bytes,
+    full_text_html: bytes = b"",
 ) -> tuple[Iterator[bytes], int]:
     """The ZIP stream and its exact length (stored members, so it is known)."""
     members = [
         ZipMember(INDEX_NAME, size=len(index_html), data=index_html),
         ZipMember(MANIFEST_NAME, size=len(manifest_json), data=manifest_json),
         ZipMember(SUMMARY_NAME, size=len(summary_pdf), data=summary_pdf),
+        ZipMember(FULL_TEXT_NAME, size=len(full_text_html), data=full_text_html),
     ]
     for plan in planned:
         members.append(

@@ -1,4 +1,8 @@
-"""Export routes: the summary PDF and the ZIP of the whole packet."""
+"""Export routes: the summary PDF and the ZIP of the whole packet.
+
+``HEAD`` on either answers with the download's headers only: no PDF is made,
+no stored file is read, and the audit records a view, not an export.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from ..blueprint import bp
 from ..exports import packet_summary, packet_zip
 from ..extension import current_secondop
 from ..i18n import _
-from ..responses import attachment_response
+from ..responses import attachment_response, head_response, is_head
 from ..signals import emit_audit
 from .models import Packet
 
@@ -41,6 +45,10 @@ def _damaged_files_page(
 @patient_view("export", EXPORT)
 def packet_export_pdf(packet_id: int) -> ResponseReturnValue:
     packet = get_or_404(Packet, packet_id, action="export", category=EXPORT)
+    filename = _("second-opinion-summary.pdf")
+    if is_head():
+        emit_audit("view", EXPORT, object_id=packet.id)
+        return head_response(filename=filename, mimetype="application/pdf")
     contents = packet_summary.load_contents(packet)
     # The summary lists every file with its SHA-256 for the receiving team:
     # it must not vouch for a file that no longer matches.
@@ -49,15 +57,17 @@ def packet_export_pdf(packet_id: int) -> ResponseReturnValue:
         return damaged
     pdf = packet_summary.summary_pdf(contents)
     emit_audit("export", EXPORT, object_id=packet.id, recipient=packet.center_name)
-    return attachment_response(
-        pdf, filename=_("second-opinion-summary.pdf"), mimetype="application/pdf"
-    )
+    return attachment_response(pdf, filename=filename, mimetype="application/pdf")
 
 
 @bp.route("/packet/<int:packet_id>/export/packet.zip", endpoint="packet_export_zip")
 @patient_view("export", EXPORT)
 def packet_export_zip(packet_id: int) -> ResponseReturnValue:
     packet = get_or_404(Packet, packet_id, action="export", category=EXPORT)
+    filename = _("second-opinion-packet.zip")
+    if is_head():
+        emit_audit("view", EXPORT, object_id=packet.id)
+        return head_response(filename=filename, mimetype="application/zip")
     contents = packet_summary.load_contents(packet)
     store = current_secondop.files
     damaged = _damaged_files_page(packet, contents, exporting=True)
@@ -69,6 +79,8 @@ def packet_export_zip(packet_id: int) -> ResponseReturnValue:
         [(item.id, titles[item.id]) for item in contents.items], contents.documents
     )
     pdf = packet_summary.summary_pdf(contents, created)
+    # Every text in full: the summary PDF may shorten long ones (exports/budget.py).
+    full_text = packet_summary.full_text_html(contents, created)
     stream, length = packet_zip.packet_zip(
         store,
         planned,
@@ -81,9 +93,9 @@ def packet_export_zip(packet_id: int) -> ResponseReturnValue:
             summary_pdf=pdf,
             item_titles=titles,
             created=created,
+            full_text_html=full_text,
         ),
+        full_text_html=full_text,
     )
     emit_audit("export", EXPORT, object_id=packet.id, recipient=packet.center_name)
-    return attachment_response(
-        stream, filename=_("second-opinion-packet.zip"), mimetype="application/zip", size=length
-    )
+    return attachment_response(stream, filename=filename, mimetype="application/zip", size=length)

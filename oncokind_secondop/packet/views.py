@@ -22,7 +22,7 @@ from ..csrf import checks_csrf_itself
 from ..exports.pdf import render_pdf
 from ..extension import current_secondop
 from ..i18n import _, _l, ngettext
-from ..responses import attachment_response
+from ..responses import attachment_response, head_response, is_head
 from ..signals import emit_audit
 from ..uploads import (
     CorruptFile,
@@ -456,6 +456,11 @@ def packet_upload(packet_id: int, item_id: int) -> ResponseReturnValue:
 def packet_document_download(packet_id: int, doc_id: int) -> ResponseReturnValue:
     packet = _packet(packet_id, "download", DOCUMENT)
     document = services.child_or_404(Document, doc_id, packet, action="download", category=DOCUMENT)
+    if is_head():  # headers only: the file is neither read nor counted as downloaded
+        emit_audit("view", DOCUMENT, object_id=document.id)
+        return head_response(
+            filename=document.display_name, mimetype=document.mimetype, size=document.size
+        )
     try:
         handle = open_verified(
             current_secondop.files, document.storage_key, document.sha256, document.size
@@ -763,6 +768,9 @@ def packet_request_letter_pdf(packet_id: int, facility_id: int) -> ResponseRetur
     facility = services.child_or_404(
         Facility, facility_id, packet, action="export", category=REQUEST
     )
+    if is_head():  # headers only: no PDF is made, no export recorded
+        emit_audit("view", REQUEST, object_id=facility.id)
+        return head_response(filename=_("records-request.pdf"), mimetype="application/pdf")
     pdf = render_pdf(T_ + "letter_pdf.html", **_letter_context(packet, facility))
     emit_audit("export", REQUEST, object_id=facility.id, recipient=facility.name)
     return attachment_response(pdf, filename=_("records-request.pdf"), mimetype="application/pdf")

@@ -46,7 +46,8 @@ def test_comparison_pdf_holds_every_typed_value(compare, client, audit_log):
             "mark_goal": "agree",
         },
     )
-    response = client.get(f"{BASE}/{worksheet_id}/comparison.pdf")
+    # Private notes are typed values too; they are in the PDF only when asked (issue 13).
+    response = client.get(f"{BASE}/{worksheet_id}/comparison.pdf?private_notes=yes")
     _assert_download(response, "opinion-comparison.pdf")
     assert _is_tagged(response.data)
     text = _pdf_text(response.data)
@@ -131,7 +132,9 @@ def test_letter_without_differences_says_so_calmly(compare, client):
 def test_downloads_carry_no_patient_data_in_the_url(compare, client):
     worksheet_id = compare.with_opinions(2)
     html = client.get(f"{BASE}/{worksheet_id}/side-by-side").get_data(as_text=True)
-    assert f'href="{BASE}/{worksheet_id}/comparison.pdf"' in html
+    # A GET form now (the "include my private notes" choice): its URL holds only the flag.
+    assert f'<form method="get" action="{BASE}/{worksheet_id}/comparison.pdf"' in html
+    assert 'name="private_notes" value="yes"' in html
     letter = client.get(f"{BASE}/{worksheet_id}/letter").get_data(as_text=True)
     assert f'href="{BASE}/{worksheet_id}/letter.pdf"' in letter
 

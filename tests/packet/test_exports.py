@@ -156,5 +156,5 @@ def test_empty_packet_exports(client, auth, packets):
     archive = zipfile.ZipFile(
         io.BytesIO(client.get(f"{BASE}/{packet_id}/export/packet.zip").get_data())
     )
-    assert archive.namelist() == ["index.html", "manifest.json", "summary.pdf"]
+    assert archive.namelist() == ["index.html", "manifest.json", "summary.pdf", "full-text.html"]
     assert json.loads(archive.read("manifest.json"))["files"] == []

@@ -100,7 +100,8 @@ def test_undamaged_packet_exports(client, damaged_packet, tmp_path):
     _object_path(tmp_path, documents[DAMAGED_NAME].storage_key).write_bytes(original)
     assert client.get(f"{BASE}/{packet_id}/export/summary.pdf").status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"{BASE}/{packet_id}/export/packet.zip").data))
-    assert archive.testzip() is None and len(archive.namelist()) == 6
+    # index, manifest, summary, full-text.html (issue 13) and the three files
+    assert archive.testzip() is None and len(archive.namelist()) == 7
 
 
 def test_damage_while_the_zip_streams_stops_it(client, damaged_packet, tmp_path, monkeypatch):
