@@ -11,7 +11,11 @@ audit log::
         my_audit_log.write(event.as_dict())
 
 Events carry who, for which patient, what, which kind of data, which object,
-when (UTC) and the outcome: never the content itself.
+when (UTC) and the outcome: never the content itself. Objects are named by
+id; the one label, ``recipient`` (the center or facility an export is for),
+is made one line of at most 100 characters with no control or bidi-override
+characters (:func:`oncokind_secondop.limits.single_line_label`), so an audit
+log written as text cannot be fed forged lines.
 """
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ from typing import Any, Literal
 from blinker import Namespace
 from flask import g, has_request_context, request
 from flask.globals import app_ctx
+
+from .limits import single_line_label
 
 secondop_signals = Namespace()
 
@@ -68,7 +74,8 @@ def emit_audit(action: str, category: str, *, outcome: str = "success",
     event = AuditEvent(
         action=action, category=category, outcome=outcome, actor_id=actor_id,
         patient_id=patient_id, object_id=None if object_id is None else str(object_id),
-        recipient=recipient, endpoint=request.endpoint if has_request_context() else None,
+        recipient=None if recipient is None else single_line_label(recipient),
+        endpoint=request.endpoint if has_request_context() else None,
     )
     if has_request_context():
         # Set before sending: if the host's audit sink raises, the error page

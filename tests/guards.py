@@ -12,8 +12,10 @@ Installed by ``tests/conftest.py`` for every test of the suite:
   same actor and patient as the request's acting context (so a caregiver's
   event says ``on_behalf``), and only short ids: no field holds text with
   spaces, so no document content and no names. ``recipient`` (the center or
-  facility a packet is sent to) is the one free-text field, and only on
-  exports and prints.
+  facility a packet is sent to) is the one label, only on exports and
+  prints, and a safe one (issue 13): one line of at most ``LABEL_MAX``
+  characters, trimmed, with no control, line-separator, bidi-override,
+  surrogate or unassigned character (:func:`label_problem`).
 * **Logs** (ASVS 16.2.5). Every log record (root logger at DEBUG, all
   libraries) is kept while a test runs; message, arguments and exception text
   must not contain the fake host's names, emails or dates of birth, a
@@ -31,6 +33,7 @@ import logging
 import re
 import threading
 import traceback
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -64,6 +67,13 @@ RECIPIENT_ACTIONS = frozenset({"export", "print"})
 #: patient acted for; the chooser records a choice).
 AT_MOST_ONE = frozenset({"secondop.hub", "secondop.choose_patient"})
 MIN_SECRET = 6  # shorter strings would match by chance
+#: The longest label an audit event may carry (a center's name fits).
+LABEL_MAX = 100
+#: Unicode categories a label may not hold: controls (CR, LF, tab, ESC...),
+#: line and paragraph separators, surrogates, private use, unassigned.
+LABEL_BAD_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cs", "Co", "Cn"})
+#: Bidi embeddings, overrides and isolates ("Trojan Source").
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _host_people_secrets() -> set[str]:
@@ -184,9 +194,22 @@ def event_problems(event: AuditEvent) -> list[str]:
     if event.recipient is not None:
         if event.action not in RECIPIENT_ACTIONS:
             found.append(f"recipient on a {event.action!r} event")
-        elif len(event.recipient) > 200 or any(c in event.recipient for c in "\r\n\t\x00"):
-            found.append("recipient is longer than a name or holds several lines")
+        problem = label_problem(event.recipient)
+        if problem:
+            found.append(f"recipient {problem}")
     return found
+
+
+def label_problem(label: str) -> str | None:
+    """Why ``label`` is not a safe one-line audit label, or None."""
+    if len(label) > LABEL_MAX:
+        return f"is longer than {LABEL_MAX} characters ({len(label)})"
+    bad = [c for c in label if unicodedata.category(c) in LABEL_BAD_CATEGORIES or c in BIDI_CONTROLS]
+    if bad:
+        return f"holds control, line-break or bidi characters: {sorted(set(map(ascii, bad)))}"
+    if label != label.strip():
+        return "starts or ends with white space"
+    return None
 
 
 def _view_marker(app: Flask) -> tuple[str, str] | None:

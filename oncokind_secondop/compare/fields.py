@@ -24,8 +24,9 @@ class OpinionField:
     hint: Any
     kind: Kind = "text"
     group: str = ""
-    #: Characters; 5,000 in a three-byte script is 15 kB, far under Flask's
-    #: 500 kB limit per multipart field (the opinion form is multipart).
+    #: Characters of a "line" field (its column's width). Text fields take
+    #: ``SECONDOP_MAX_TEXT_CHARS`` instead: 5,000 in a three-byte script is
+    #: 15 kB, far under Flask's 500 kB per multipart field.
     max_length: int = 5000
     #: False for who/where and the patient's private notes: shown side by
     #: side, but not marked agree/differ and never listed as a difference.

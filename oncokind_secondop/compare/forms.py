@@ -14,12 +14,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from ..form_choices import select_choices
-from ..form_messages import SecondOpForm
+from ..form_messages import SecondOpForm, TextLimit
 from ..i18n import _l
 from .fields import COMPARED_KEYS, OPINION_FIELDS, VISIT_KINDS, OpinionField
 from .models import MARKS
-
-NOTES_MAX = 20000  # the worksheet's own notes: one field, well under the form limit
 
 
 def _version_field() -> IntegerField:
@@ -53,7 +51,7 @@ class NewWorksheetForm(SecondOpForm):
         description=_l("For example what decision you are facing and by when."),
         validators=[
             Optional(),
-            Length(max=NOTES_MAX, message=_l("These notes are too long. Please shorten them.")),
+            TextLimit(),
         ],
     )
 
@@ -98,12 +96,13 @@ def _opinion_field(spec: OpinionField) -> Field:
         return RadioField(
             spec.label, description=spec.hint, choices=choices, default="", validate_choice=True
         )
-    field_class = StringField if spec.kind == "line" else TextAreaField
-    return field_class(
-        spec.label,
-        description=spec.hint,
-        validators=[Optional(), Length(max=spec.max_length, message=too_long)],
-    )
+    if spec.kind == "line":  # bound by its column's width
+        return StringField(
+            spec.label,
+            description=spec.hint,
+            validators=[Optional(), Length(max=spec.max_length, message=too_long)],
+        )
+    return TextAreaField(spec.label, description=spec.hint, validators=[Optional(), TextLimit()])
 
 
 class _OpinionFormBase(VersionedForm):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..extension import current_secondop
+from ..limits import check_room
 from .fields import (
     COMPARED_KEYS,
     FIELDS_BY_KEY,
@@ -107,10 +108,19 @@ def marks_outdated(worksheet: Worksheet) -> bool:
 
 
 def add_opinion(
-    patient_id: str, worksheet_id: int, expected_version: int, values: Mapping[str, Any]
+    patient_id: str,
+    worksheet_id: int,
+    expected_version: int,
+    values: Mapping[str, Any],
+    *,
+    max_opinions: int,
 ) -> Opinion:
+    """Raises ``LimitReached`` when the worksheet already holds ``max_opinions``
+    (counted after the version check has locked the worksheet, so two
+    concurrent adds cannot both squeeze in) and rolls everything back."""
     records = current_secondop.records
     with worksheet_change(patient_id, worksheet_id, expected_version) as worksheet:
+        check_room("opinions", len(worksheet.opinions), max_opinions)
         last = max((o.position for o in worksheet.opinions), default=0)
         opinion = records.add(patient_id, Opinion(position=last + 1, **_opinion_values(values)))
         worksheet.opinions.append(opinion)

@@ -18,7 +18,10 @@ from ..adapters import StaleVersion
 from ..blueprint import bp, hub_section
 from ..exports import budget
 from ..exports.pdf import render_pdf
+from ..extension import current_secondop
+from ..form_messages import check_limit, configured_limit, full_notice, refuse_at_limit
 from ..i18n import _, _l
+from ..limits import LimitReached
 from ..responses import attachment_response, head_response, is_head
 from ..signals import emit_audit
 from . import services
@@ -132,14 +135,22 @@ def compare_index() -> ResponseReturnValue:
 @patient_view("add", WORKSHEET)
 def compare_new() -> ResponseReturnValue:
     form = NewWorksheetForm()
+    have = current_secondop.records.count(Worksheet, _pid())
     if form.validate_on_submit():
-        worksheet = services.create_worksheet(_pid(), form.title.data or "", form.notes.data or "")
-        emit_audit("add", WORKSHEET, object_id=worksheet.id)
-        flash(_("Your worksheet is saved. Now add the opinions you received."), "success")
-        return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet.id))
+        try:
+            check_limit("worksheets", have)
+        except LimitReached as exc:  # nothing written; the form comes back as typed
+            refuse_at_limit(form, exc)
+        else:
+            worksheet = services.create_worksheet(_pid(), form.title.data or "", form.notes.data or "")
+            emit_audit("add", WORKSHEET, object_id=worksheet.id)
+            flash(_("Your worksheet is saved. Now add the opinions you received."), "success")
+            return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet.id))
     if not form.is_submitted():
         emit_audit("view", WORKSHEET)
-        return _render("secondop/compare/new.html", form=form)
+        return _render(
+            "secondop/compare/new.html", form=form, limit_notice=full_notice("worksheets", have)
+        )
     emit_audit("add", WORKSHEET, outcome="invalid")
     return _render("secondop/compare/new.html", form=form), 400
 
@@ -261,13 +272,22 @@ def compare_opinion_new(worksheet_id: int) -> ResponseReturnValue:
     if not form.is_submitted():
         _set_version(form, worksheet.version)
         emit_audit("view", WORKSHEET, object_id=worksheet.id)
-        return _render("secondop/compare/opinion_form.html", form=form, **context)
+        notice = full_notice("opinions", len(worksheet.opinions))
+        return _render(
+            "secondop/compare/opinion_form.html", form=form, limit_notice=notice, **context
+        )
     version = _checked_version(form)
     if not form.validate():
         emit_audit("add", OPINION, outcome="invalid", object_id=worksheet.id)
         return _render("secondop/compare/opinion_form.html", form=form, **context), 400
     try:
-        opinion = services.add_opinion(_pid(), worksheet.id, version, form.values())
+        opinion = services.add_opinion(
+            _pid(), worksheet.id, version, form.values(), max_opinions=configured_limit("opinions")
+        )
+    except LimitReached as exc:  # counted under the worksheet's lock; nothing written
+        refuse_at_limit(form, exc)
+        emit_audit("add", OPINION, outcome="invalid", object_id=worksheet.id)
+        return _render("secondop/compare/opinion_form.html", form=form, **context), 400
     except StaleVersion as stale:
         current: Worksheet = stale.current
         _set_version(form, current.version)

@@ -14,8 +14,9 @@ from wtforms.validators import InputRequired, Length, Optional, StopValidation, 
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..form_choices import select_choices
-from ..form_messages import SecondOpForm
+from ..form_messages import AddressLines, SecondOpForm
 from ..i18n import _, _l, current_locale
+from ..limits import FIRST_YEAR, LAST_YEAR
 from .selfcheck import CHOICES
 
 
@@ -72,15 +73,19 @@ class DateText(StringField):
         if not text:
             return
         try:
-            self.parsed = date.fromisoformat(text)
+            parsed = date.fromisoformat(text)
         except ValueError:
             try:
-                self.parsed = parse_date(text, locale=current_locale())
-            except (ValueError, IndexError):
+                parsed = parse_date(text, locale=current_locale())
+            # A 20-digit year is an OverflowError, not a ValueError.
+            except (ValueError, IndexError, OverflowError):
                 raise StopValidation(_("Please enter the date like this: 1968-04-02.")) from None
-        if self.parsed > date.today():
-            self.parsed = None
+        if parsed > date.today():
             raise StopValidation(_("The date of birth cannot be in the future."))
+        if parsed.year < FIRST_YEAR:
+            raise StopValidation(_("Please enter a date between the years %(first)d and %(last)d.",
+                                   first=FIRST_YEAR, last=LAST_YEAR))
+        self.parsed = parsed
 
 
 class SelfCheckForm(SecondOpForm):
@@ -125,7 +130,7 @@ class RecordsLetterForm(SecondOpForm):
     facility = StringField(_l("Hospital, clinic or lab you are writing to"), validators=[
         InputRequired(message=_l("Please enter the hospital, clinic or lab.")), _at_most(160)])
     facility_address = TextAreaField(_l("Their address (optional)"),
-                                     validators=[Optional(), _at_most(400)])
+                                     validators=[Optional(), _at_most(400), AddressLines()])
     dates_of_care = StringField(_l("Dates of care (optional)"),
                                 validators=[Optional(), _at_most(120)])
     items = CheckboxesField(_l("What should they send?"), choices=select_choices(ITEMS))
@@ -136,7 +141,7 @@ class RecordsLetterForm(SecondOpForm):
     recipient_name = StringField(_l("Name of the doctor or center (if not you)"),
                                  validators=[_at_most(160)])
     address = TextAreaField(_l("Address or email to send it to"), validators=[
-        InputRequired(message=_l("Please enter where to send the records.")), _at_most(400)])
+        InputRequired(message=_l("Please enter where to send the records.")), _at_most(400), AddressLines()])
     contact = StringField(_l("Your phone or email, so they can reach you (optional)"),
                           validators=[Optional(), _at_most(120)])
 

@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..form_choices import select_choices
-from ..form_messages import SecondOpForm
+from ..form_messages import AddressLines, SecondOpForm, TextLimit
 from ..i18n import _l
 from .checklist import EVENT_KINDS, LETTER_ENTRIES, SLIDE_MATERIALS, STATUSES
 
@@ -60,13 +60,13 @@ class PacketForm(VersionedForm):
     consult_questions = TextAreaField(
         _l("What do you want the new team to answer?"),
         filters=STRIP,
-        validators=[Length(max=5000)],
+        validators=[TextLimit()],
         description=_l("Write your questions in your own words. One per line is fine."),
     )
     proposed_plan = TextAreaField(
         _l("What treatment has your current team suggested?"),
         filters=STRIP,
-        validators=[Length(max=5000)],
+        validators=[TextLimit()],
         description=_l("Write it the way it was explained to you. It is fine if you are not sure."),
     )
     plan_goal = StringField(
@@ -148,7 +148,7 @@ class ItemForm(VersionedForm):
     notes = TextAreaField(
         _l("Notes"),
         filters=STRIP,
-        validators=[Length(max=5000)],
+        validators=[TextLimit()],
         description=_l("Who you spoke to, what they said, what is still missing."),
     )
 
@@ -259,7 +259,7 @@ class TimelineForm(VersionedForm):
     details = TextAreaField(
         _l("Details (optional)"),
         filters=STRIP,
-        validators=[Length(max=5000)],
+        validators=[TextLimit()],
         description=_l("Results, doses, side effects, who did it."),
     )
 
@@ -328,7 +328,9 @@ class FacilityForm(VersionedForm):
         validators=[Length(max=200)],
         description=_l("Often called Medical Records or Health Information Management."),
     )
-    address = TextAreaField(_l("Address (optional)"), filters=STRIP, validators=[Length(max=1000)])
+    address = TextAreaField(
+        _l("Address (optional)"), filters=STRIP, validators=[Length(max=1000), AddressLines()]
+    )
     phone = StringField(_l("Phone (optional)"), filters=STRIP, validators=[Length(max=50)])
     fax = StringField(_l("Fax (optional)"), filters=STRIP, validators=[Length(max=50)])
     requested_items = MultiCheckboxField(
@@ -355,7 +357,7 @@ class FacilityForm(VersionedForm):
         validators=[Optional()],
         description=_l("Leave blank until you send it. The clock starts on this date."),
     )
-    notes = TextAreaField(_l("Notes"), filters=STRIP, validators=[Length(max=5000)])
+    notes = TextAreaField(_l("Notes"), filters=STRIP, validators=[TextLimit()])
 
     def values(self) -> dict[str, Any]:
         return {

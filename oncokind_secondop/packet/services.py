@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from flask import abort
@@ -14,6 +14,7 @@ from flask import abort
 from ..access import acting, get_or_404
 from ..extension import current_secondop
 from ..i18n import format_date, format_month_year
+from ..limits import add_days, check_room
 from ..signals import emit_audit
 from .checklist import BY_KEY, CHECKLIST, READY_STATUSES, ChecklistEntry
 from .models import ChecklistItem, Document, Facility, Packet, SlideRecord, TimelineEvent
@@ -59,16 +60,23 @@ def create_packet(values: dict[str, Any]) -> Packet:
 REFERRING_FIELDS = ("referring_name", "referring_phone", "referring_fax", "referring_npi")
 
 
-def copy_details(source: Packet, target: Packet) -> int:
+def copy_details(source: Packet, target: Packet, *, max_events: int, max_slides: int) -> int:
     """Stage copies of ``source``'s timeline and slide ledger into ``target``,
     and its doctor's details where ``target`` has none; return the events copied.
-    Files are not copied: each stored file belongs to one document row."""
+    Files are not copied: each stored file belongs to one document row.
+
+    Raises :class:`~oncokind_secondop.limits.LimitReached` before staging
+    anything when the source holds more than a packet may (possible once a
+    host lowers a limit): the caller's transaction then writes nothing."""
     records = current_secondop.records
     pid = target.patient_id
+    events = records.list(TimelineEvent, pid, where={"packet_id": source.id}, order_by=("id",))
+    slides = records.list(SlideRecord, pid, where={"packet_id": source.id}, order_by=("id",))
+    check_room("events", 0, max_events, adding=len(events))
+    check_room("slides", 0, max_slides, adding=len(slides))
     for name in REFERRING_FIELDS:
         if not getattr(target, name):
             setattr(target, name, getattr(source, name))
-    events = records.list(TimelineEvent, pid, where={"packet_id": source.id}, order_by=("id",))
     for event in events:
         records.add(
             pid,
@@ -81,7 +89,7 @@ def copy_details(source: Packet, target: Packet) -> int:
                 details=event.details,
             ),
         )
-    for slide in records.list(SlideRecord, pid, where={"packet_id": source.id}, order_by=("id",)):
+    for slide in slides:
         records.add(
             pid,
             SlideRecord(
@@ -175,14 +183,16 @@ class RequestClock:
 
 
 def request_clock(facility: Facility, today: date | None = None) -> RequestClock:
+    """Total for any stored date: forms take years 1900 to 2100 only, but a
+    row saved before that check may hold 9999-12-31 (adding days overflowed)."""
     today = today or date.today()
     period = current_secondop.config["SECONDOP_RECORDS_REQUEST_DAYS"]
     if facility.received_on is not None:
-        due = facility.requested_on + timedelta(days=period) if facility.requested_on else None
+        due = add_days(facility.requested_on, period) if facility.requested_on else None
         return RequestClock("received", due, 0)
     if facility.requested_on is None:
         return RequestClock("not_requested", None, 0)
-    due = facility.requested_on + timedelta(days=period)
+    due = add_days(facility.requested_on, period)
     left = (due - today).days
     if left < 0:
         return RequestClock("overdue", due, -left)

@@ -21,7 +21,9 @@ from ..blueprint import bp, hub_section
 from ..csrf import checks_csrf_itself
 from ..exports.pdf import render_pdf
 from ..extension import current_secondop
+from ..form_messages import check_limit, configured_limit, full_notice, limit_message, refuse_at_limit
 from ..i18n import _, _l, ngettext
+from ..limits import Kind, LimitReached
 from ..responses import attachment_response, head_response, is_head
 from ..signals import emit_audit
 from ..uploads import (
@@ -108,6 +110,19 @@ def _form_status(form: Any, action: str, category: str, object_id: object = None
     return 200
 
 
+def _valid_within(form: Any, kind: Kind, have: int) -> bool:
+    """``validate_on_submit``, and room for one more under ``kind``'s limit;
+    at the limit the form shows the limit as its error, with what was typed."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        check_limit(kind, have)
+    except LimitReached as exc:
+        refuse_at_limit(form, exc)
+        return False
+    return True
+
+
 def _conflict(
     form: Any,
     current: Any,
@@ -154,19 +169,31 @@ def packet_new() -> ResponseReturnValue:
     form = NewPacketForm(version="0")
     form.set_sources(others)
     if form.validate_on_submit():
-        with _records().transaction():
-            packet = services.create_packet(form.values())
-            if form.copy_from.data:  # a choice, so one of this patient's own packets
-                source = next(p for p in others if str(p.id) == form.copy_from.data)
-                services.copy_details(source, packet)
-        emit_audit("add", PACKET, object_id=packet.id)
-        flash(_("Your packet is ready. Start with the checklist below."))
-        return redirect(url_for("secondop.packet_detail", packet_id=packet.id))
+        try:
+            with _records().transaction():
+                check_limit("packets", len(others))
+                packet = services.create_packet(form.values())
+                if form.copy_from.data:  # a choice, so one of this patient's own packets
+                    source = next(p for p in others if str(p.id) == form.copy_from.data)
+                    services.copy_details(
+                        source,
+                        packet,
+                        max_events=configured_limit("events"),
+                        max_slides=configured_limit("slides"),
+                    )
+        except LimitReached as exc:  # nothing was written; the form comes back as typed
+            refuse_at_limit(form, exc)
+        else:
+            emit_audit("add", PACKET, object_id=packet.id)
+            flash(_("Your packet is ready. Start with the checklist below."))
+            return redirect(url_for("secondop.packet_detail", packet_id=packet.id))
+    notice = None
     if not form.is_submitted():  # the form lists this patient's packets to copy from
         emit_audit("view", PACKET)
-    return render_template(T_ + "packet_form.html", form=form, packet=None), _form_status(
-        form, "add", PACKET
-    )
+        notice = full_notice("packets", len(others))
+    return render_template(
+        T_ + "packet_form.html", form=form, packet=None, limit_notice=notice
+    ), _form_status(form, "add", PACKET)
 
 
 @bp.route("/packet/<int:packet_id>", endpoint="packet_detail")
@@ -284,6 +311,9 @@ def _item_page(
         if item.key == "slides_blocks"
         else []
     )
+    # At a limit the page says so instead of offering a form that would fail;
+    # a refused form (it has errors) is still shown with what was typed.
+    slides_full = None if slide_form and slide_form.errors else full_notice("slides", len(slides))
     return render_template(
         T_ + "item.html",
         packet=packet,
@@ -295,6 +325,8 @@ def _item_page(
         documents=documents,
         delete_form=ConfirmForm(),
         upload_error=upload_error,
+        upload_full=full_notice("documents", len(documents)),
+        slides_full=slides_full,
         max_upload=current_secondop.config["SECONDOP_MAX_UPLOAD_BYTES"],
         conflict=conflict,
         **_page_context(),
@@ -346,7 +378,8 @@ def packet_slide_add(packet_id: int) -> ResponseReturnValue:
     packet = _packet(packet_id, "add", SLIDES)
     item = next(i for i in services.packet_items(packet) if i.key == "slides_blocks")
     form = SlideForm()
-    if not form.validate_on_submit():
+    count = _records().count(SlideRecord, _pid(), where={"packet_id": packet.id})
+    if not _valid_within(form, "slides", count):
         return _item_page(
             packet, item, slide_form=form, status=_form_status(form, "add", SLIDES, packet.id)
         )
@@ -400,6 +433,15 @@ def packet_upload(packet_id: int, item_id: int) -> ResponseReturnValue:
     packet = _packet(packet_id, "upload", DOCUMENT)
     item = services.child_or_404(ChecklistItem, item_id, packet, action="upload", category=DOCUMENT)
     store = current_secondop.files
+
+    def have() -> int:
+        return _records().count(Document, _pid(), where={"item_id": item.id})
+
+    try:
+        check_limit("documents", have())  # full already: refuse before reading a byte
+    except LimitReached as exc:
+        emit_audit("upload", DOCUMENT, outcome="invalid", object_id=item.id)
+        return _item_page(packet, item, upload_error=limit_message(exc), status=400)
     try:
         received = receive_upload(
             store, max_file_size=current_secondop.config["SECONDOP_MAX_UPLOAD_BYTES"]
@@ -412,6 +454,12 @@ def packet_upload(packet_id: int, item_id: int) -> ResponseReturnValue:
         return _item_page(
             packet, item, upload_error=_("Please choose a file to upload."), status=400
         )
+    try:
+        check_limit("documents", have(), adding=len(received.files))
+    except LimitReached as exc:  # several files at once would go past it: keep none
+        received.discard(store)
+        emit_audit("upload", DOCUMENT, outcome="invalid", object_id=item.id)
+        return _item_page(packet, item, upload_error=limit_message(exc), status=400)
     try:
         with _records().transaction():
             for accepted in received.files:
@@ -514,10 +562,12 @@ def packet_document_delete(packet_id: int, doc_id: int) -> ResponseReturnValue:
 
 
 def _timeline_page(packet: Packet, form: TimelineForm, status: int = 200) -> ResponseReturnValue:
+    events = services.packet_events(packet)
     return render_template(
         T_ + "timeline.html",
         packet=packet,
-        events=services.packet_events(packet),
+        events=events,
+        limit_notice=None if form.errors else full_notice("events", len(events)),
         form=form,
         delete_form=ConfirmForm(),
         **_page_context(),
@@ -537,7 +587,8 @@ def packet_timeline(packet_id: int) -> ResponseReturnValue:
 def packet_event_add(packet_id: int) -> ResponseReturnValue:
     packet = _packet(packet_id, "add", TIMELINE)
     form = TimelineForm()
-    if not form.validate_on_submit():
+    count = _records().count(TimelineEvent, _pid(), where={"packet_id": packet.id})
+    if not _valid_within(form, "events", count):
         return _timeline_page(packet, form, _form_status(form, "add", TIMELINE, packet.id))
     with _records().transaction():
         event = _records().add(_pid(), TimelineEvent(packet_id=packet.id, **form.values()))
@@ -662,9 +713,10 @@ def _letter_defaults(packet: Packet) -> list[str]:
 def packet_request_new(packet_id: int) -> ResponseReturnValue:
     packet = _packet(packet_id, "add", REQUEST)
     form = FacilityForm(version="0")
+    have = _records().count(Facility, _pid(), where={"packet_id": packet.id})
     if not form.is_submitted():
         form.requested_items.data = _letter_defaults(packet)
-    if form.validate_on_submit():
+    if _valid_within(form, "requests", have):
         with _records().transaction():
             facility = _records().add(_pid(), Facility(packet_id=packet.id, **form.values()))
             _records().flush()
@@ -673,10 +725,17 @@ def packet_request_new(packet_id: int) -> ResponseReturnValue:
         return redirect(
             url_for("secondop.packet_request_letter", packet_id=packet.id, facility_id=facility.id)
         )
+    notice = None
     if not form.is_submitted():  # the form shows the packet's missing items
         emit_audit("view", REQUEST, object_id=packet.id)
+        notice = full_notice("requests", have)
     return render_template(
-        T_ + "facility_form.html", form=form, packet=packet, facility=None, conflict=None
+        T_ + "facility_form.html",
+        form=form,
+        packet=packet,
+        facility=None,
+        conflict=None,
+        limit_notice=notice,
     ), _form_status(form, "add", REQUEST, packet.id)
 
 

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -18,11 +19,13 @@ from oncokind_secondop.compare import services
 from oncokind_secondop.compare.fields import COMPARED_KEYS
 from oncokind_secondop.compare.models import Opinion, Worksheet
 from oncokind_secondop.extension import current_secondop
+from oncokind_secondop.limits import LimitReached
 
 from ..conftest import _reset_database
 from ..fake_host import create_app
 
 PATIENT = "p-maria"
+MAX_OPINIONS = 4  # small, so the machine reaches the limit (issue 13)
 plans = st.text(alphabet="abc xyz", min_size=1, max_size=12)
 marks = st.dictionaries(
     st.sampled_from(COMPARED_KEYS), st.sampled_from(["agree", "differ", "unsure"]), max_size=4
@@ -68,10 +71,16 @@ class WorksheetMachine(RuleBasedStateMachine):
 
         def action(version: int) -> None:
             opinion = services.add_opinion(
-                PATIENT, self.worksheet_id, version, {"doctor": "Dr", "plan": plan}
+                PATIENT, self.worksheet_id, version, {"doctor": "Dr", "plan": plan},
+                max_opinions=MAX_OPINIONS,
             )
             created.append(opinion.id)
 
+        if len(self.plans) >= MAX_OPINIONS and not stale:
+            # At the limit: refused, and nothing moves (the invariant checks the version).
+            with self.app.app_context(), pytest.raises(LimitReached):
+                action(self.version)
+            return
         if self._call(stale, action):
             self.plans[created[0]] = plan
             self.order.append(created[0])

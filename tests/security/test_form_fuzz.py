@@ -41,14 +41,23 @@ examples over the 24 forms):
 
     SECONDOP_FUZZ_EXAMPLES=10000 nice bin/test tests/security/test_form_fuzz.py -p no:cacheprovider -q
 
+Issue 13 added boundary values to every field (years 1 and 9999, 20-digit
+and huge negative numbers, dates outside 1900-2100, every Unicode general
+category, controls, right-to-left marks, very long strings; lone surrogates
+and invalid UTF-8 in raw bodies, see ``test_raw_bodies_*``), the rule that a
+one-line field never stores a control character, and a log check: no log
+record written while a submission is handled holds any value typed in it.
+
 Fixed holes keep their own plain regression tests at the end of this module.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -56,7 +65,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.core import UnboundField
@@ -65,9 +74,11 @@ from oncokind_secondop.compare.fields import COMPARED_KEYS, OPINION_FIELDS
 from oncokind_secondop.db import PROTECTED_COLUMNS
 from oncokind_secondop.learn.forms import FORMATS, ITEMS, SEND_TO, RecordsLetterForm, SelfCheckForm
 from oncokind_secondop.learn.selfcheck import CHOICES as LEARN_CHOICES
+from oncokind_secondop.limits import FIRST_DATE, LAST_DATE, has_control
 from oncokind_secondop.packet.checklist import EVENT_KINDS, LETTER_ENTRIES, SLIDE_MATERIALS, STATUSES
 from oncokind_secondop.packet.services import REFERRING_FIELDS
 
+from ..guards import record_text
 from ._fuzzkit import (
     COMPARE,
     PACKET,
@@ -112,6 +123,10 @@ class F:
     lo: int = 1
     hi: int = 999
     default: Any = ""
+    #: A one-line field: a control character (CR, LF, tab, ESC...) is refused.
+    line: bool = True
+    #: An address block: at most this many lines of at most 100 characters.
+    lines: int | None = None
 
 
 # -- values -----------------------------------------------------------------
@@ -130,11 +145,33 @@ ODD = [
 ]
 
 
+#: Issue 13: the values at and past every boundary a field has.
+BOUNDARY = [
+    "1", "0001", "9999", "10000", "0", "-0", "-1", "9" * 20, "-" + "9" * 20, str(2**63), str(-(2**63) - 1),
+    "1" + "0" * 400, "1e309", "nan", "inf", "-inf", "0x10", "\u0669\u0669\u0669\u0669", "\uff19\uff19\uff19\uff19",
+    "0001-01-01", "9999-12-31", "10000-01-01", "1899-12-31", "2101-01-01", "0000-00-00", "2024-13-45",
+    "-2024-01-01", "+2024-01-01", "2/4/99999999999999999999", "99999999999999999999-01-01",
+    "31/12/9999", "1/1/1", "\u200f2024-01-01", "2024-01-01\u200e", "\u202e10-10-2024", "2024\u201101\u201101",
+]
+#: Every Unicode general category (surrogates cannot travel in a UTF-8 form:
+#: the raw-body tests send them encoded).
+CATEGORIES = ["Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc", "Pd", "Ps", "Pe",
+              "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So", "Zs", "Zl", "Zp", "Cc", "Cf", "Co", "Cn"]
+EVERY_CATEGORY = st.sampled_from(CATEGORIES).flatmap(
+    lambda c: st.text(st.characters(categories=[c]), min_size=1, max_size=40))
+
+
 def texts(max_size: int) -> st.SearchStrategy[str]:
     return st.one_of(
         st.text(CHARS, max_size=max_size),
         st.lists(st.sampled_from(SPECIALS), max_size=6).map("".join),
+        EVERY_CATEGORY,
     )
+
+
+def line_texts(max_size: int) -> st.SearchStrategy[str]:
+    """What a one-line field accepts: any character but controls and line breaks."""
+    return texts(max_size).map(lambda s: "".join(c for c in s if c == "\x00" or not has_control(c)))
 
 
 def long_texts() -> st.SearchStrategy[str]:
@@ -144,8 +181,11 @@ def long_texts() -> st.SearchStrategy[str]:
 
 
 def clean_text(f: F) -> st.SearchStrategy[str]:
+    if f.lines is not None:  # an address: up to f.lines lines of up to 100 characters
+        line = line_texts(60).map(lambda s: s[:100])
+        return st.lists(line, max_size=f.lines).map("\n".join)
     body = st.one_of(
-        texts(min(f.max, 60)).map(lambda s: s[: f.max]),
+        (line_texts if f.line else texts)(min(f.max, 60)).map(lambda s: s[: f.max]),
         st.builds(lambda c: c * f.max, st.sampled_from(["a", "\u00e9", "\u764c", "\U0001f600"])),
     )
     if f.required:
@@ -161,8 +201,8 @@ def clean_value(f: F) -> st.SearchStrategy[list[str] | None]:
         return single if f.required else st.one_of(st.none(), single)
     if f.kind == "npi":
         return st.one_of(st.none(), one([""]), st.from_regex(r"\A[0-9]{10}\Z").map(lambda s: [s]))
-    if f.kind == "date":
-        day = st.dates().map(lambda d: [d.isoformat()])
+    if f.kind == "date":  # the accepted range (issue 13); others are hostile
+        day = st.dates(FIRST_DATE, LAST_DATE).map(lambda d: [d.isoformat()])
         return day if f.required else st.one_of(st.none(), one([""]), day)
     if f.kind == "int":
         return st.one_of(st.none(), one([""]), st.integers(f.lo, f.hi).map(lambda n: [str(n)]))
@@ -180,9 +220,11 @@ def hostile_scalar(f: F) -> st.SearchStrategy[str]:
     return st.one_of(
         texts(300),
         long_texts(),
-        st.sampled_from(ODD + list(f.choices)),
+        st.sampled_from(ODD + BOUNDARY + list(f.choices)),
         st.integers().map(str),
+        st.integers(-(10**30), 10**30).map(str),
         st.dates().map(str),
+        st.dates().map(lambda d: f"{d.month}/{d.day}/{d.year}"),
     )
 
 
@@ -210,6 +252,35 @@ INJECTED = sorted(
 )
 
 
+# -- no typed text in any log line (issue 13) ---------------------------------
+
+
+class _LogTexts(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.texts.append(record_text(record))
+
+
+@contextmanager
+def no_typed_text_logged(pairs: Any) -> Iterator[None]:
+    """Every log record written inside the block (any logger, any level) must
+    hold none of the values sent (those long enough not to match by chance)."""
+    handler = _LogTexts()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    typed = {v.strip() for _, v in pairs if isinstance(v, str) and len(v.strip()) >= 6}
+    for text in handler.texts:
+        leaked = [v for v in typed if v in text]
+        assert not leaked, f"typed text in a log line: {leaked[0][:40]!r} in {text[:300]!r}"
+
+
 # -- the oracle: what a save must store ------------------------------------
 
 def raw(sent: MultiDict, name: str) -> list[str] | None:
@@ -235,7 +306,10 @@ def stored(f: F, values: list[str] | None, previous: dict[str, Any] | None) -> A
         return None if f.kind in ("date", "int") else f.default
     first = values[0]
     if f.kind in ("text", "npi"):
-        return first.replace("\x00", "").strip()
+        kept = first.replace("\x00", "").strip()
+        if f.line and has_control(kept):  # issue 13: one-line fields refuse controls
+            raise Invalid(values)
+        return kept
     if f.kind == "choice":
         return first
     if not first.strip():  # Optional(): blank means "not given"
@@ -243,9 +317,12 @@ def stored(f: F, values: list[str] | None, previous: dict[str, Any] | None) -> A
     if f.kind == "int":
         return to_int(first)
     try:
-        return datetime.strptime(" ".join(values), "%Y-%m-%d").date()
+        day = datetime.strptime(" ".join(values), "%Y-%m-%d").date()
     except ValueError as exc:
         raise Invalid(values) from exc
+    if not FIRST_DATE <= day <= LAST_DATE:  # issue 13: years 1900 to 2100
+        raise Invalid(values)
+    return day
 
 
 def expect_fields(fields: tuple[F, ...], sent: MultiDict, previous: dict[str, Any] | None) -> dict[str, Any]:
@@ -289,8 +366,8 @@ class Case:
 def packet_fields(ids: dict[str, int]) -> tuple[F, ...]:
     return (
         F("center_name", required=True),
-        F("consult_questions", max=5000),
-        F("proposed_plan", max=5000),
+        F("consult_questions", max=5000, line=False),
+        F("proposed_plan", max=5000, line=False),
         F("plan_goal"),
         F("referring_name"),
         F("referring_phone", max=50),
@@ -319,7 +396,7 @@ def item_fields(ids: dict[str, int]) -> tuple[F, ...]:
         F("status", kind="choice", choices=tuple(STATUSES), required=True),
         F("requested_on", kind="date"),
         F("received_on", kind="date"),
-        F("notes", max=5000),
+        F("notes", max=5000, line=False),
     )
 
 
@@ -337,7 +414,7 @@ def facility_fields(ids: dict[str, int]) -> tuple[F, ...]:
     return (
         F("name", required=True),
         F("department"),
-        F("address", max=1000),
+        F("address", max=1000, line=False, lines=6),
         F("phone", max=50),
         F("fax", max=50),
         F("requested_items", kind="multi", choices=tuple(e.key for e in LETTER_ENTRIES)),
@@ -345,7 +422,7 @@ def facility_fields(ids: dict[str, int]) -> tuple[F, ...]:
         F("send_to_me", kind="bool"),
         F("send_to_center", kind="bool"),
         F("requested_on", kind="date"),
-        F("notes", max=5000),
+        F("notes", max=5000, line=False),
     )
 
 
@@ -370,7 +447,7 @@ def event_fields(ids: dict[str, int]) -> tuple[F, ...]:
         F("day", kind="int", lo=1, hi=31),
         F("kind", kind="choice", choices=tuple(EVENT_KINDS), required=True),
         F("title", required=True),
-        F("details", max=5000),
+        F("details", max=5000, line=False),
     )
 
 
@@ -403,7 +480,7 @@ def expect_event(fields: tuple[F, ...], sent: MultiDict, prev: Any, world: World
 
 
 def worksheet_fields(ids: dict[str, int]) -> tuple[F, ...]:
-    return (F("title", required=True), F("notes", max=20000))
+    return (F("title", required=True), F("notes", max=5000, line=False))
 
 
 def opinion_fields(ids: dict[str, int]) -> tuple[F, ...]:
@@ -414,7 +491,7 @@ def opinion_fields(ids: dict[str, int]) -> tuple[F, ...]:
         elif spec.kind == "choice":
             out.append(F(spec.key, kind="choice", choices=("", "visit", "remote")))
         else:
-            out.append(F(spec.key, max=spec.max_length))
+            out.append(F(spec.key, max=spec.max_length, line=spec.kind == "line"))
     return tuple(out)
 
 
@@ -649,13 +726,17 @@ def run_case(case: Case, tmp_path: Path, examples: int) -> Counter[str]:
     @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
               suppress_health_check=list(HealthCheck))
     @given(submission=submissions(case, fields, foreign_values(world.ids)))
+    # An empty post is refused by every form: each run refuses at least once,
+    # however the derandomized draws fall.
+    @example(submission=Submission(False, (), False))
     def check(submission: Submission) -> None:
         before = snapshot(world.app)
         sent = resolve(case, submission.pairs, before, world.ids)
-        response = world.client.post(
-            case.url(world.ids), data=sent,
-            content_type="multipart/form-data" if submission.multipart else None,
-        )
+        with no_typed_text_logged(sent.items(multi=True)):
+            response = world.client.post(
+                case.url(world.ids), data=sent,
+                content_type="multipart/form-data" if submission.multipart else None,
+            )
         status = response.status_code
         assert status < 500, f"HTTP {status}"
         after = snapshot(world.app)
@@ -800,8 +881,9 @@ def run_delete(case: DeleteCase, tmp_path: Path, examples: int) -> Counter[str]:
         version = before["secondop_compare_worksheet"][world.ids["maria_worksheet"]]["version"]
         tokens = {CURRENT: str(version), STALE: str(version - 1), SPACED: f" {version} "}
         sent = MultiDict([(n, tokens[v] if isinstance(v, Token) else v) for n, v in submission.pairs])
-        response = world.client.post(case.url(aimed_ids(case, world.ids, aim)), data=sent,
-                                     content_type="multipart/form-data" if submission.multipart else None)
+        with no_typed_text_logged(sent.items(multi=True)):
+            response = world.client.post(case.url(aimed_ids(case, world.ids, aim)), data=sent,
+                                         content_type="multipart/form-data" if submission.multipart else None)
         status = response.status_code
         assert status < 500, f"HTTP {status}"
         after = snapshot(world.app)
@@ -880,8 +962,9 @@ def test_learn_form_fuzz(endpoint: str, tmp_path: Path) -> None:
               suppress_health_check=list(HealthCheck))
     @given(submission=learn_submissions(form_field_names(form_class), choices, LEARN_FILLED[endpoint]))
     def check(submission: Submission) -> None:
-        response = world.client.post(url, data=MultiDict(submission.pairs),
-                                     content_type="multipart/form-data" if submission.multipart else None)
+        with no_typed_text_logged(submission.pairs):
+            response = world.client.post(url, data=MultiDict(submission.pairs),
+                                         content_type="multipart/form-data" if submission.multipart else None)
         assert response.status_code < 500, f"HTTP {response.status_code}"
         assert_unchanged(baseline, snapshot(world.app), response.status_code)
         form_again = b"secondop-form" in response.data
@@ -1010,3 +1093,26 @@ def test_id_out_of_integer_range_is_not_found(world: World, object_id: int) -> N
     for url in (f"{PACKET}/{object_id}", f"{COMPARE}/{object_id}",
                 f"{PACKET}/{world.ids['maria_packet']}/timeline/{object_id}"):
         assert world.client.get(url).status_code == 404, url
+
+
+# -- issue 13: bytes no browser sends --------------------------------------
+
+#: A lone surrogate as UTF-8 would carry it (CESU/WTF-8), an overlong NUL,
+#: a stray continuation byte, a truncated sequence, invalid percent escapes.
+RAW_VALUES = [b"%ED%A0%80", b"%ED%BF%BF%ED%A0%80", b"%C0%80", b"%80", b"%E6%97", b"%FF%FE", b"%zz", b"%"]
+
+
+@pytest.mark.parametrize("raw", RAW_VALUES)
+def test_raw_bodies_with_invalid_utf8_or_encoded_surrogates_are_not_a_500(world: World, raw: bytes) -> None:
+    """Every fuzzed form, every field (and the version) holding bytes that are
+    not UTF-8: no 5xx, and whatever is stored holds no surrogate."""
+    targets = [(case.url(world.ids), case.fields(world.ids)) for case in CASES]
+    targets += [(url, [F(name) for name in form_field_names(form)]) for url, form in LEARN.values()]
+    for url, fields in targets:
+        body = b"&".join(f.name.encode() + b"=" + raw + b"x" + raw for f in fields) + b"&version=" + raw
+        response = world.client.post(url, data=body, content_type="application/x-www-form-urlencoded")
+        assert response.status_code < 500, (url, response.status_code)
+    for table in snapshot(world.app).values():
+        for row in table.values():
+            for value in row.values():
+                assert not (isinstance(value, str) and any("\ud800" <= c <= "\udfff" for c in value)), value

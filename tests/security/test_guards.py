@@ -91,6 +91,20 @@ def test_audit_guard_accepts_one_event_per_patient_view(app, client, audit_log) 
     (AuditEvent("view", "packet", "success", "c-sam", "Maria Lopez"), "patient_id is not a short id"),
     (AuditEvent("view", "packet", "success", "c-sam", "p-maria", recipient="City Cancer Center"),
      "recipient on a 'view' event"),
+    # Issue 13, finding 5: a label holding a forged audit line, a terminal
+    # escape, a bidi override, or a name too long to be one.
+    (AuditEvent("export", "packet_export", "success", "c-sam", "p-maria",
+                recipient="City\r\n2026-01-01 export by admin"), "holds control, line-break or bidi characters"),
+    (AuditEvent("export", "packet_export", "success", "c-sam", "p-maria", recipient="City\x1b[2K"),
+     "holds control, line-break or bidi characters"),
+    (AuditEvent("export", "packet_export", "success", "c-sam", "p-maria", recipient="City\u2028Lab"),
+     "holds control, line-break or bidi characters"),
+    (AuditEvent("export", "packet_export", "success", "c-sam", "p-maria", recipient="\u202eretneC"),
+     "holds control, line-break or bidi characters"),
+    (AuditEvent("export", "packet_export", "success", "c-sam", "p-maria", recipient="C" * 101),
+     "is longer than 100 characters"),
+    (AuditEvent("export", "packet_export", "success", "c-sam", "p-maria", recipient=" City "),
+     "starts or ends with white space"),
 ])
 def test_event_field_checks(event: AuditEvent, expected: str) -> None:
     assert any(expected in problem for problem in event_problems(event)), event_problems(event)
