@@ -177,7 +177,7 @@ def _check_pdf(fh: IO[bytes], name: str, limits: ArchiveLimits) -> None:
     the receiving team could not open it either. One locked only against
     editing or printing (an empty open password) is opened and checked."""
     from pypdf import PasswordType, PdfReader
-    from pypdf.errors import DependencyError
+    from pypdf.errors import DependencyError, LimitReachedError
 
     try:
         reader = PdfReader(fh, strict=False)
@@ -201,6 +201,10 @@ def _check_pdf(fh: IO[bytes], name: str, limits: ArchiveLimits) -> None:
             raise _damaged(name)
     except ContentRefused:
         raise
+    except LimitReachedError as exc:
+        # pypdf's own bounds (a stream declared over 75 MB, an array of 100,000 items...):
+        # the file may be sound, but we cannot check it at a bounded cost.
+        raise _too_complex(name) from exc
     except Exception as exc:  # pypdf raises many kinds for broken files
         raise _damaged(name) from exc
     if active:

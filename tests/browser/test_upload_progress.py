@@ -15,36 +15,31 @@ SIZE = 200 * 1024 * 1024
 
 
 def big_pdf(path: Path, size: int = SIZE) -> Path:
-    """A valid one-page PDF whose bulk is an unreferenced stream of padding,
-    so the server's PDF check passes without reading it all."""
-    head = (b"%PDF-1.4\n",
-            b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n",
-            b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n",
-            b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n")
-    offsets, written = [], 0
+    """A valid one-page PDF whose bulk is unreferenced 8 MiB streams of padding
+    (like a scan's page images: the server's PDF check reads every object, and
+    pypdf refuses a single stream declared over 75 MB)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+    stream_size = 8 * 1024 * 1024
+    chunk = b"\0" * stream_size
+    offsets: list[int] = []
     with path.open("wb") as out:
-        for part in head:
-            if part.startswith(b"%PDF"):
-                out.write(part)
-                written += len(part)
-                continue
+        written = out.write(b"%PDF-1.4\n")
+        for number, body in enumerate(objects, start=1):
             offsets.append(written)
-            out.write(part)
-            written += len(part)
-        padding = size - written - 400
-        offsets.append(written)
-        start = f"4 0 obj << /Length {padding} >> stream\n".encode()
-        out.write(start)
-        chunk = b"\0" * (8 * 1024 * 1024)
-        left = padding
-        while left > 0:
-            out.write(chunk[:min(left, len(chunk))])
-            left -= len(chunk)
-        out.write(b"\nendstream endobj\n")
-        written += len(start) + padding + len(b"\nendstream endobj\n")
-        xref = [b"xref\n0 5\n0000000000 65535 f \n"] + [b"%010d 00000 n \n" % o for o in offsets]
+            written += out.write(b"%d 0 obj %s endobj\n" % (number, body))
+        number = len(objects)
+        while written < size - stream_size:
+            number += 1
+            offsets.append(written)
+            written += out.write(b"%d 0 obj << /Length %d >> stream\n" % (number, stream_size))
+            written += out.write(chunk)
+            written += out.write(b"\nendstream endobj\n")
+        xref = [b"xref\n0 %d\n0000000000 65535 f \n" % (number + 1)]
+        xref += [b"%010d 00000 n \n" % o for o in offsets]
         out.write(b"".join(xref))
-        out.write(b"trailer << /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % written)
+        out.write(b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (number + 1, written))
     return path
 
 

@@ -70,6 +70,20 @@ def test_pdf_with_more_objects_than_the_limit_is_refused():
                     ArchiveLimits(pdf_max_objects=100))
 
 
+def test_pdf_past_pypdfs_own_bounds_is_refused_as_too_complex_not_as_damaged():
+    # A stream declared over pypdf's 75 MB bound: the file may be sound, so the
+    # message must not call it damaged (found by the 200 MB browser upload).
+    body = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+            b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+            b"3 0 obj << /Length 80000000 >> stream\n" + b"\0" * 64 + b"\nendstream endobj\n")
+    offsets = [body.index(b"%d 0 obj" % n) for n in (1, 2, 3)]
+    xref = b"xref\n0 4\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    pdf = body + xref + b"trailer << /Size 4 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % len(body)
+    message = refused("pdf", pdf)
+    assert "far more parts inside" in message
+    assert DAMAGED not in message
+
+
 def test_jpeg_declaring_a_decompression_bomb_then_html_and_a_program_is_refused(
         upload_client, assert_store_empty):
     response = post(upload_client, [("photo.jpg", samples.jpeg_declaring_a_bomb_then_html_and_elf())])
