@@ -84,8 +84,8 @@ def manifest(
     planned: Sequence[PlannedFile],
     summary_pdf: bytes,
     item_titles: dict[int, str],
+    full_text_html: bytes,
     created: datetime | None = None,
-    full_text_html: bytes = b"",
 ) -> bytes:
     """``manifest.json``: who and what the packet is, and SHA-256 and size of every file."""
     created = created or datetime.now(UTC)
@@ -130,7 +130,7 @@ def packet_zip(
     summary_pdf: bytes,
     index_html: bytes,
     manifest_json: bytes,
-    full_text_html: bytes = b"",
+    full_text_html: bytes,
 ) -> tuple[Iterator[bytes], int]:
     """The ZIP stream and its exact length (stored members, so it is known)."""
     members = [
