@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from sqlalchemy import Engine
 
 from .extension import current_secondop
+from .sweep import sweep
 
 secondop_cli = AppGroup("secondop", help="OncoKind Second Opinion commands.")
 
@@ -63,8 +64,6 @@ def sweep_command(grace_seconds: float, verify: bool, dry_run: bool) -> None:
     file is missing or damaged (exit code 1 if any, for cron alerts).
 
     Prints counts only, never file names or patient ids."""
-    from .sweep import sweep
-
     try:
         report = sweep(grace_seconds=grace_seconds, verify=verify, dry_run=dry_run)
     except NotImplementedError as exc:
