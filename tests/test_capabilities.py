@@ -112,6 +112,15 @@ def test_learn_alone_state_has_no_stores(learn_app: Flask) -> None:
         _ = state.files
 
 
+def test_learn_alone_cli_says_what_is_missing(learn_app: Flask) -> None:
+    runner = learn_app.test_cli_runner()
+    sweep = runner.invoke(args=["secondop", "sweep"])
+    assert sweep.exit_code == 1 and "Nothing to sweep" in sweep.output
+    upgrade = runner.invoke(args=["secondop", "db-upgrade"])
+    assert upgrade.exit_code == 1 and "no SQLAlchemy engine" in upgrade.output
+    assert "SECONDOP_CAPABILITIES = ['learn']" in runner.invoke(args=["secondop", "config"]).output
+
+
 def test_compare_without_packet_needs_records_but_not_files(tmp_path: Path) -> None:
     app = Flask("host")
     app.config["SECONDOP_CAPABILITIES"] = ["compare"]
