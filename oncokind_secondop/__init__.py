@@ -16,7 +16,8 @@ from .adapters import (
     StoredFile,
 )
 from .config import ConfigError
-from .extension import SecondOpinion, SecondOpState, current_secondop
+from .extension import SecondOpState, current_secondop
+from .mount import SecondOpinion
 from .signals import AuditEvent, audit_event
 
 __all__ = [

@@ -1,15 +1,19 @@
-"""The ``secondop`` blueprint: hub, patient chooser, headers, error pages.
+"""The blueprint factory: one ``secondop`` blueprint per app, built in ``init_app``.
 
-Each capability (learn, packet, compare) adds its routes to :data:`bp` and
-its card on the hub through :func:`hub_section`.
+:func:`build_blueprint` attaches the hub, the patient chooser, the page
+headers, the error pages and the routing-error hook, then the routes of each
+mounted capability (``SECONDOP_CAPABILITIES``, see :mod:`.capabilities`).
+Nothing here changes a global at import.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from typing import Any
 
 from flask import (
     Blueprint,
     Response,
+    current_app,
     g,
     make_response,
     redirect,
@@ -24,42 +28,18 @@ from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from .access import SESSION_KEY, audit_error_answer, choose_patient
+from .capabilities import mounted
 from .csrf import protect_blueprint_request
 from .extension import current_secondop
 from .form_messages import SecondOpForm
 from .i18n import _l
+from .routes import Routes
 from .signals import emit_audit
 
-bp = Blueprint(
-    "secondop", __name__,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
-)
+#: The hub and the patient chooser: mounted whatever the capabilities.
+core = Routes()
 
 
-@dataclass(frozen=True)
-class HubSection:
-    endpoint: str
-    title: object  # lazy string
-    summary: object
-    order: int
-
-
-HUB_SECTIONS: list[HubSection] = []
-
-
-def hub_section(endpoint: str, title: object, summary: object, order: int) -> None:
-    """Add a capability's card to the hub (called once, at import)."""
-    if all(s.endpoint != endpoint for s in HUB_SECTIONS):
-        HUB_SECTIONS.append(HubSection(endpoint, title, summary, order))
-        HUB_SECTIONS.sort(key=lambda s: s.order)
-
-
-bp.before_request(protect_blueprint_request)
-
-
-@bp.before_request
 def _forget_acting() -> None:
     """Whom someone acts for is decided anew on each request: an acting context
     left in ``g`` by an earlier request sharing the app context (a host script
@@ -68,12 +48,10 @@ def _forget_acting() -> None:
     g.pop("secondop_acting", None)
 
 
-@bp.context_processor
 def _acting_context() -> dict[str, object]:
     return {"secondop_acting": g.get("secondop_acting")}
 
 
-@bp.after_request
 def security_headers(response: Response) -> Response:
     """Page headers: CSP, referrer policy, nosniff; patient pages are never cached."""
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -117,11 +95,6 @@ def render_error(exc: HTTPException) -> ResponseReturnValue:
     return render_template("secondop/error.html", title=title, message=message, code=code), code
 
 
-for _code in ERROR_MESSAGES:
-    bp.register_error_handler(_code, render_error)
-
-
-@bp.before_app_request
 def _routing_error_under_prefix() -> Response | None:
     """A URL under the blueprint's prefix that matches no route (404), or not
     with this method (405), never reaches a blueprint view, so Flask would
@@ -140,7 +113,7 @@ def _routing_error_under_prefix() -> Response | None:
     return security_headers(response)
 
 
-@bp.route("/")
+@core.route("/", endpoint="hub")
 def hub() -> ResponseReturnValue:
     """The front door: what the package offers, and for whom you are acting."""
     actor = current_secondop.auth.current_actor()
@@ -151,7 +124,8 @@ def hub() -> ResponseReturnValue:
         patient = choose_patient(patients)
         if patient is not None:
             emit_audit("view", "hub", actor_id=actor.id, patient_id=patient.id)
-    return render_template("secondop/hub.html", sections=HUB_SECTIONS, actor=actor,
+    sections = [c.hub for c in mounted(current_secondop.capabilities)]
+    return render_template("secondop/hub.html", sections=sections, actor=actor,
                            patient=patient, patients=patients)
 
 
@@ -160,7 +134,7 @@ class ChoosePatientForm(SecondOpForm):
         message=_l("Please choose a person."))])
 
 
-@bp.route("/choose", methods=["GET", "POST"], endpoint="choose_patient")
+@core.route("/choose", methods=["GET", "POST"], endpoint="choose_patient")
 def choose_patient_view() -> ResponseReturnValue:
     """A caregiver with more than one person picks whom they act for."""
     auth = current_secondop.auth
@@ -191,10 +165,28 @@ def choose_patient_view() -> ResponseReturnValue:
 
 
 def _endpoints_without_args() -> set[str]:
-    from flask import current_app
-
     return {rule.endpoint for rule in current_app.url_map.iter_rules() if not rule.arguments}
 
 
-# Capabilities register their routes on import.
-from . import capabilities  # noqa: E402,F401
+def build_blueprint(settings: Mapping[str, Any]) -> Blueprint:
+    """A new ``secondop`` blueprint for one app: the same name and endpoint
+    names whatever is mounted; routes and hub cards only for the capabilities
+    in ``settings["SECONDOP_CAPABILITIES"]`` (validated settings)."""
+    bp = Blueprint(
+        "secondop", __name__,
+        template_folder="templates",
+        static_folder="static",
+        static_url_path="/static",
+    )
+    bp.before_request(protect_blueprint_request)
+    bp.before_request(_forget_acting)
+    bp.context_processor(_acting_context)
+    bp.after_request(security_headers)
+    for code in ERROR_MESSAGES:
+        bp.register_error_handler(code, render_error)
+    bp.before_app_request(_routing_error_under_prefix)
+    core.register(bp)
+    for capability in mounted(settings["SECONDOP_CAPABILITIES"]):
+        for routes in capability.routes:
+            routes.register(bp)
+    return bp

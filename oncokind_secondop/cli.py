@@ -6,12 +6,14 @@ from flask.cli import AppGroup
 from sqlalchemy import Engine
 
 from .extension import current_secondop
+from .sweep import sweep
 
 secondop_cli = AppGroup("secondop", help="OncoKind Second Opinion commands.")
 
 
 def _engine() -> Engine:
-    engine = getattr(current_secondop.records, "engine", None)
+    # record_store: None with Learn alone, which has no tables
+    engine = getattr(current_secondop.record_store, "engine", None)
     if engine is None:
         raise click.ClickException("The record store has no SQLAlchemy engine to migrate.")
     return engine
@@ -63,8 +65,9 @@ def sweep_command(grace_seconds: float, verify: bool, dry_run: bool) -> None:
     file is missing or damaged (exit code 1 if any, for cron alerts).
 
     Prints counts only, never file names or patient ids."""
-    from .sweep import sweep
-
+    state = current_secondop
+    if state.file_store is None or state.record_store is None:
+        raise click.ClickException("Nothing to sweep: SECONDOP_CAPABILITIES mounts no packet (no files=).")
     try:
         report = sweep(grace_seconds=grace_seconds, verify=verify, dry_run=dry_run)
     except NotImplementedError as exc:

@@ -54,10 +54,26 @@ def _is_str(value: Any) -> bool:
     return isinstance(value, str)
 
 
+#: The capabilities a host can mount (``SECONDOP_CAPABILITIES``), in hub order.
+CAPABILITY_NAMES = ("learn", "packet", "compare")
+
+
+def _is_capability_list(value: Any) -> bool:
+    # A bare string is refused: "learn" would otherwise read as five letters.
+    return (isinstance(value, (list, tuple, set, frozenset)) and len(value) > 0
+            and all(isinstance(v, str) and v in CAPABILITY_NAMES for v in value)
+            and len(set(value)) == len(value))
+
+
 SETTINGS: dict[str, Setting] = {
     "SECONDOP_URL_PREFIX": Setting(
         "/second-opinion", _is_prefix, "a path starting with '/' and not ending with '/'",
         "Where the blueprint is mounted.",
+    ),
+    "SECONDOP_CAPABILITIES": Setting(
+        CAPABILITY_NAMES, _is_capability_list,
+        "a list of one or more of " + ", ".join(repr(n) for n in CAPABILITY_NAMES),
+        "Which capabilities get routes and a hub card; Learn alone needs no records= or files=.",
     ),
     "SECONDOP_BASE_TEMPLATE": Setting(
         None, _is_optional_str, "a template name or None",

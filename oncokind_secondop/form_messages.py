@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import StopValidation
 
+from .extension import current_secondop
 from .i18n import gettext as _
 from .i18n import ngettext
 from .limits import (
@@ -86,8 +87,6 @@ class TextLimit:
 
     @staticmethod
     def limit() -> int:
-        from .extension import current_secondop
-
         return int(current_secondop.config["SECONDOP_MAX_TEXT_CHARS"])
 
     def __call__(self, form: Any, field: Any) -> None:
@@ -157,8 +156,6 @@ def limit_message(exc: LimitReached) -> str:
 
 
 def configured_limit(kind: Kind) -> int:
-    from .extension import current_secondop
-
     return int(current_secondop.config[CONFIG_KEYS[kind]])
 
 

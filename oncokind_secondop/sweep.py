@@ -31,6 +31,8 @@ import time
 from dataclasses import dataclass
 
 from .adapters import FileStore, RecordStore
+from .extension import current_secondop
+from .uploads import CorruptFile, open_verified
 
 DEFAULT_GRACE_SECONDS = 3600
 
@@ -80,8 +82,6 @@ def _old_enough(files: FileStore, key: str, limit: float, grace_seconds: float) 
 
 def _row_state(files: FileStore, key: str, size: int, sha256: str, verify: bool) -> str:
     """"ok", "missing" or "mismatch" for one document row's file."""
-    from .uploads import CorruptFile, open_verified
-
     if not verify:
         return "ok" if files.exists(key) else "missing"
     try:
@@ -104,8 +104,6 @@ def sweep(files: FileStore | None = None, records: RecordStore | None = None, *,
     request is running, as in tests). Nothing is removed with ``dry_run``.
     """
     if files is None or records is None:
-        from .extension import current_secondop
-
         files = files or current_secondop.files
         records = records or current_secondop.records
     limit = time.time() - grace_seconds

@@ -15,7 +15,6 @@ from flask.typing import ResponseReturnValue
 
 from ..access import acting, get_or_404, patient_view
 from ..adapters import StaleVersion
-from ..blueprint import bp, hub_section
 from ..exports import budget
 from ..exports.pdf import render_pdf
 from ..extension import current_secondop
@@ -23,6 +22,7 @@ from ..form_messages import check_limit, configured_limit, full_notice, refuse_a
 from ..i18n import _, _l
 from ..limits import LimitReached
 from ..responses import attachment_response, head_response, is_head
+from ..routes import HubCard, Routes
 from ..signals import emit_audit
 from . import services
 from .fields import COMPARED_FIELDS, GROUPS, OPINION_FIELDS, display_value
@@ -43,7 +43,8 @@ from .models import Opinion, Worksheet
 WORKSHEET = "compare_worksheet"
 OPINION = "compare_opinion"
 
-hub_section(
+routes = Routes()
+HUB = HubCard(
     "secondop.compare_index",
     _l("Compare opinions"),
     _l(
@@ -123,7 +124,7 @@ def _titles(worksheet: Worksheet) -> list[str]:
 # -- worksheets -------------------------------------------------------------
 
 
-@bp.route("/compare/", endpoint="compare_index")
+@routes.route("/compare/", endpoint="compare_index")
 @patient_view("view", WORKSHEET)
 def compare_index() -> ResponseReturnValue:
     worksheets = services.list_worksheets(_pid())
@@ -131,7 +132,7 @@ def compare_index() -> ResponseReturnValue:
     return _render("secondop/compare/index.html", worksheets=worksheets)
 
 
-@bp.route("/compare/new", methods=["GET", "POST"], endpoint="compare_new")
+@routes.route("/compare/new", methods=["GET", "POST"], endpoint="compare_new")
 @patient_view("add", WORKSHEET)
 def compare_new() -> ResponseReturnValue:
     form = NewWorksheetForm()
@@ -155,7 +156,7 @@ def compare_new() -> ResponseReturnValue:
     return _render("secondop/compare/new.html", form=form), 400
 
 
-@bp.route("/compare/<int:worksheet_id>", endpoint="compare_worksheet")
+@routes.route("/compare/<int:worksheet_id>", endpoint="compare_worksheet")
 @patient_view("view", WORKSHEET)
 def compare_worksheet(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "view")
@@ -175,7 +176,7 @@ def _worksheet_page(worksheet: Worksheet, **context: Any) -> str:
     )
 
 
-@bp.route("/compare/<int:worksheet_id>/edit", methods=["GET", "POST"], endpoint="compare_edit")
+@routes.route("/compare/<int:worksheet_id>/edit", methods=["GET", "POST"], endpoint="compare_edit")
 @patient_view("change", WORKSHEET)
 def compare_edit(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "change")
@@ -209,7 +210,7 @@ def compare_edit(worksheet_id: int) -> ResponseReturnValue:
     return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet.id))
 
 
-@bp.route("/compare/<int:worksheet_id>/delete", methods=["GET", "POST"], endpoint="compare_delete")
+@routes.route("/compare/<int:worksheet_id>/delete", methods=["GET", "POST"], endpoint="compare_delete")
 @patient_view("delete", WORKSHEET)
 def compare_delete(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "delete")
@@ -252,7 +253,7 @@ def _opinion_conflict(form: Any, saved: dict[str, Any]) -> list[dict[str, Any]]:
     return _conflict_rows(pairs)
 
 
-@bp.route(
+@routes.route(
     "/compare/<int:worksheet_id>/opinions/new",
     methods=["GET", "POST"],
     endpoint="compare_opinion_new",
@@ -304,7 +305,7 @@ def compare_opinion_new(worksheet_id: int) -> ResponseReturnValue:
     return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet.id))
 
 
-@bp.route(
+@routes.route(
     "/compare/<int:worksheet_id>/opinions/<int:opinion_id>/edit",
     methods=["GET", "POST"],
     endpoint="compare_opinion_edit",
@@ -351,7 +352,7 @@ def compare_opinion_edit(worksheet_id: int, opinion_id: int) -> ResponseReturnVa
     return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet.id))
 
 
-@bp.route(
+@routes.route(
     "/compare/<int:worksheet_id>/opinions/<int:opinion_id>/remove",
     methods=["GET", "POST"],
     endpoint="compare_opinion_remove",
@@ -391,7 +392,7 @@ def compare_opinion_remove(worksheet_id: int, opinion_id: int) -> ResponseReturn
     return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet_id))
 
 
-@bp.route(
+@routes.route(
     "/compare/<int:worksheet_id>/opinions/<int:opinion_id>/move",
     methods=["POST"],
     endpoint="compare_opinion_move",
@@ -449,7 +450,7 @@ def _marks_form(worksheet: Worksheet) -> Any:
     return form
 
 
-@bp.route("/compare/<int:worksheet_id>/side-by-side", endpoint="compare_side_by_side")
+@routes.route("/compare/<int:worksheet_id>/side-by-side", endpoint="compare_side_by_side")
 @patient_view("view", WORKSHEET)
 def compare_side_by_side(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "view")
@@ -461,7 +462,7 @@ def compare_side_by_side(worksheet_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route(
+@routes.route(
     "/compare/<int:worksheet_id>/side-by-side", methods=["POST"], endpoint="compare_save_marks"
 )
 @patient_view("change", WORKSHEET)
@@ -504,7 +505,7 @@ def compare_save_marks(worksheet_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/compare/<int:worksheet_id>/letter", endpoint="compare_letter")
+@routes.route("/compare/<int:worksheet_id>/letter", endpoint="compare_letter")
 @patient_view("view", WORKSHEET)
 def compare_letter(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "view")
@@ -541,7 +542,7 @@ def _pdf_context(worksheet: Worksheet, include_private: bool) -> dict[str, Any]:
     return context
 
 
-@bp.route("/compare/<int:worksheet_id>/comparison.pdf", endpoint="compare_pdf")
+@routes.route("/compare/<int:worksheet_id>/comparison.pdf", endpoint="compare_pdf")
 @patient_view("export", WORKSHEET)
 def compare_pdf(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "export")
@@ -558,7 +559,7 @@ def compare_pdf(worksheet_id: int) -> ResponseReturnValue:
     return attachment_response(pdf, filename=filename, mimetype="application/pdf", size=len(pdf))
 
 
-@bp.route("/compare/<int:worksheet_id>/letter.pdf", endpoint="compare_letter_pdf")
+@routes.route("/compare/<int:worksheet_id>/letter.pdf", endpoint="compare_letter_pdf")
 @patient_view("export", WORKSHEET)
 def compare_letter_pdf(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "export")

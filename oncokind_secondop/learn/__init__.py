@@ -3,4 +3,3 @@ and a records-request letter to print, and a centers and programs finder.
 
 Public pages with no patient data: nothing typed here is stored or logged.
 """
-from . import views  # noqa: F401  (routes join the blueprint on import)

@@ -1,5 +1,5 @@
-"""Small helpers for the Learn pages: optional links, the login switch,
-and the records-request letter's wording choices."""
+"""Small helpers for the Learn pages: the login switch and the
+records-request letter's wording choices."""
 from __future__ import annotations
 
 import functools
@@ -7,27 +7,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-from flask import current_app, url_for
 from flask.typing import ResponseReturnValue
-from werkzeug.routing import BuildError
 
 from ..extension import current_secondop
 from .forms import choice_labels
 
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
-
-
-def endpoint_url_or_none(endpoint: str, **values: Any) -> str | None:
-    """The URL of ``endpoint`` if this app has it, else None.
-
-    Learn links into other capabilities (the packet builder) only once they
-    are installed, so a page never shows a dead link and never fails."""
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 def learn_page(view: F) -> F:

@@ -11,36 +11,31 @@ from flask import abort, render_template, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
-from ..blueprint import bp, hub_section
 from ..exports.pdf import render_pdf
 from ..i18n import _l
 from ..responses import attachment_response
+from ..routes import HubCard, Routes
 from . import content
 from .centers import US_STATES, current_directory, find, init_directory
 from .forms import RecordsLetterForm, SelfCheckForm
 from .selfcheck import assess
-from .services import endpoint_url_or_none, learn_page, letter_context
+from .services import learn_page, letter_context
 
-hub_section("secondop.learn_index", _l("Learn about second opinions"),
-            _l("Short pages on when a second opinion helps, how to ask for one, and how to get "
-               "your records. Take a quick self-check, print what to say, or find a center."),
-            order=10)
+routes = Routes()
+HUB = HubCard("secondop.learn_index", _l("Learn about second opinions"),
+              _l("Short pages on when a second opinion helps, how to ask for one, and how to get "
+                 "your records. Take a quick self-check, print what to say, or find a center."),
+              order=10)
 
 
+@routes.record_once
 def _check_centers(state: BlueprintSetupState) -> None:
     """Check the centers files when the portal starts, not when a patient clicks."""
     init_directory(state.app)
 
 
-bp.record_once(_check_centers)
 
-
-@bp.context_processor
-def _learn_helpers() -> dict[str, object]:
-    return {"endpoint_url_or_none": endpoint_url_or_none}
-
-
-@bp.route("/learn/", endpoint="learn_index")
+@routes.route("/learn/", endpoint="learn_index")
 @learn_page
 def index() -> ResponseReturnValue:
     return render_template("secondop/learn/index.html",
@@ -48,7 +43,7 @@ def index() -> ResponseReturnValue:
                            beyond_topics=content.in_group(content.BEYOND))
 
 
-@bp.route("/learn/topics/<slug>", endpoint="learn_topic")
+@routes.route("/learn/topics/<slug>", endpoint="learn_topic")
 @learn_page
 def topic(slug: str) -> ResponseReturnValue:
     found = content.get_topic(slug)
@@ -58,7 +53,7 @@ def topic(slug: str) -> ResponseReturnValue:
     return render_template(found.template, topic=found, before=before, after=after)
 
 
-@bp.route("/learn/self-check", methods=["GET", "POST"], endpoint="learn_selfcheck")
+@routes.route("/learn/self-check", methods=["GET", "POST"], endpoint="learn_selfcheck")
 @learn_page
 def selfcheck() -> ResponseReturnValue:
     form = SelfCheckForm()
@@ -70,13 +65,13 @@ def selfcheck() -> ResponseReturnValue:
     return render_template("secondop/learn/selfcheck.html", form=form)
 
 
-@bp.route("/learn/scripts", endpoint="learn_scripts")
+@routes.route("/learn/scripts", endpoint="learn_scripts")
 @learn_page
 def scripts() -> ResponseReturnValue:
     return render_template("secondop/learn/scripts.html")
 
 
-@bp.route("/learn/records-letter", methods=["GET", "POST"], endpoint="learn_letter")
+@routes.route("/learn/records-letter", methods=["GET", "POST"], endpoint="learn_letter")
 @learn_page
 def letter() -> ResponseReturnValue:
     """GET: the empty form. POST: the form again (``action=edit`` or errors),
@@ -94,7 +89,7 @@ def letter() -> ResponseReturnValue:
     return render_template("secondop/learn/letter_form.html", form=form)
 
 
-@bp.route("/learn/centers", endpoint="learn_centers")
+@routes.route("/learn/centers", endpoint="learn_centers")
 @learn_page
 def centers() -> ResponseReturnValue:
     """Filters come as GET query parameters: they are public choices

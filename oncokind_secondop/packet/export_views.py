@@ -12,15 +12,18 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from ..access import acting, get_or_404, patient_view
-from ..blueprint import bp
 from ..exports import packet_summary, packet_zip
 from ..extension import current_secondop
 from ..i18n import _
 from ..responses import attachment_response, head_response, is_head
+from ..routes import Routes
 from ..signals import emit_audit
 from .models import Packet
 
 EXPORT = "packet_export"
+
+#: Mounted with the packet (``capabilities.py``), beside ``views.routes``.
+routes = Routes()
 
 
 def _damaged_files_page(
@@ -41,7 +44,7 @@ def _damaged_files_page(
     return None
 
 
-@bp.route("/packet/<int:packet_id>/export/summary.pdf", endpoint="packet_export_pdf")
+@routes.route("/packet/<int:packet_id>/export/summary.pdf", endpoint="packet_export_pdf")
 @patient_view("export", EXPORT)
 def packet_export_pdf(packet_id: int) -> ResponseReturnValue:
     packet = get_or_404(Packet, packet_id, action="export", category=EXPORT)
@@ -60,7 +63,7 @@ def packet_export_pdf(packet_id: int) -> ResponseReturnValue:
     return attachment_response(pdf, filename=filename, mimetype="application/pdf")
 
 
-@bp.route("/packet/<int:packet_id>/export/packet.zip", endpoint="packet_export_zip")
+@routes.route("/packet/<int:packet_id>/export/packet.zip", endpoint="packet_export_zip")
 @patient_view("export", EXPORT)
 def packet_export_zip(packet_id: int) -> ResponseReturnValue:
     packet = get_or_404(Packet, packet_id, action="export", category=EXPORT)

@@ -17,7 +17,6 @@ from flask.typing import ResponseReturnValue
 
 from ..access import acting, get_or_404, patient_view
 from ..adapters import RecordStore, StaleVersion
-from ..blueprint import bp, hub_section
 from ..csrf import checks_csrf_itself
 from ..exports.pdf import render_pdf
 from ..extension import current_secondop
@@ -25,6 +24,7 @@ from ..form_messages import check_limit, configured_limit, full_notice, limit_me
 from ..i18n import _, _l, ngettext
 from ..limits import Kind, LimitReached
 from ..responses import attachment_response, head_response, is_head
+from ..routes import HubCard, Routes
 from ..signals import emit_audit
 from ..uploads import (
     CorruptFile,
@@ -48,7 +48,8 @@ from .forms import (
 )
 from .models import ChecklistItem, Document, Facility, Packet, SlideRecord, TimelineEvent
 
-hub_section(
+routes = Routes()
+HUB = HubCard(
     "secondop.packet_index",
     _l("Build your records packet"),
     _l(
@@ -146,7 +147,7 @@ def _conflict(
 # ---------------------------------------------------------------------------
 
 
-@bp.route("/packet/", endpoint="packet_index")
+@routes.route("/packet/", endpoint="packet_index")
 @patient_view("view", PACKET)
 def packet_index() -> ResponseReturnValue:
     packets = _records().list(Packet, _pid(), order_by=("id",))
@@ -162,7 +163,7 @@ def packet_index() -> ResponseReturnValue:
     )
 
 
-@bp.route("/packet/new", methods=["GET", "POST"], endpoint="packet_new")
+@routes.route("/packet/new", methods=["GET", "POST"], endpoint="packet_new")
 @patient_view("add", PACKET)
 def packet_new() -> ResponseReturnValue:
     others = _records().list(Packet, _pid(), order_by=("id",))
@@ -196,7 +197,7 @@ def packet_new() -> ResponseReturnValue:
     ), _form_status(form, "add", PACKET)
 
 
-@bp.route("/packet/<int:packet_id>", endpoint="packet_detail")
+@routes.route("/packet/<int:packet_id>", endpoint="packet_detail")
 @patient_view("view", PACKET)
 def packet_detail(packet_id: int) -> ResponseReturnValue:
     packet = _packet(packet_id)
@@ -229,7 +230,7 @@ PACKET_FIELDS = [
 ]
 
 
-@bp.route("/packet/<int:packet_id>/edit", methods=["GET", "POST"], endpoint="packet_edit")
+@routes.route("/packet/<int:packet_id>/edit", methods=["GET", "POST"], endpoint="packet_edit")
 @patient_view("change", PACKET)
 def packet_edit(packet_id: int) -> ResponseReturnValue:
     packet = _packet(packet_id, "change")
@@ -256,7 +257,7 @@ def packet_edit(packet_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/packet/<int:packet_id>/delete", methods=["GET", "POST"], endpoint="packet_delete")
+@routes.route("/packet/<int:packet_id>/delete", methods=["GET", "POST"], endpoint="packet_delete")
 @patient_view("delete", PACKET)
 def packet_delete(packet_id: int) -> ResponseReturnValue:
     packet = _packet(packet_id, "delete")
@@ -273,7 +274,7 @@ def packet_delete(packet_id: int) -> ResponseReturnValue:
     return render_template(T_ + "packet_delete.html", form=form, packet=packet, documents=documents)
 
 
-@bp.route("/packet/<int:packet_id>/gaps", endpoint="packet_gaps")
+@routes.route("/packet/<int:packet_id>/gaps", endpoint="packet_gaps")
 @patient_view("view", PACKET)
 def packet_gaps(packet_id: int) -> ResponseReturnValue:
     packet = _packet(packet_id)
@@ -333,7 +334,7 @@ def _item_page(
     ), status
 
 
-@bp.route(
+@routes.route(
     "/packet/<int:packet_id>/items/<int:item_id>", methods=["GET", "POST"], endpoint="packet_item"
 )
 @patient_view("view", ITEM)
@@ -372,7 +373,7 @@ def packet_item(packet_id: int, item_id: int) -> ResponseReturnValue:
     return _item_page(packet, item, form=form, status=_form_status(form, "change", ITEM, item.id))
 
 
-@bp.route("/packet/<int:packet_id>/slides", methods=["POST"], endpoint="packet_slide_add")
+@routes.route("/packet/<int:packet_id>/slides", methods=["POST"], endpoint="packet_slide_add")
 @patient_view("add", SLIDES)
 def packet_slide_add(packet_id: int) -> ResponseReturnValue:
     packet = _packet(packet_id, "add", SLIDES)
@@ -404,7 +405,7 @@ def packet_slide_add(packet_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route(
+@routes.route(
     "/packet/<int:packet_id>/slides/<int:slide_id>/delete",
     methods=["POST"],
     endpoint="packet_slide_delete",
@@ -424,7 +425,7 @@ def packet_slide_delete(packet_id: int, slide_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route(
+@routes.route(
     "/packet/<int:packet_id>/items/<int:item_id>/upload", methods=["POST"], endpoint="packet_upload"
 )
 @checks_csrf_itself
@@ -497,7 +498,7 @@ def packet_upload(packet_id: int, item_id: int) -> ResponseReturnValue:
     return upload_redirect(url_for("secondop.packet_item", packet_id=packet.id, item_id=item.id))
 
 
-@bp.route(
+@routes.route(
     "/packet/<int:packet_id>/documents/<int:doc_id>/download", endpoint="packet_document_download"
 )
 @patient_view("download", DOCUMENT)
@@ -525,7 +526,7 @@ def packet_document_download(packet_id: int, doc_id: int) -> ResponseReturnValue
     )
 
 
-@bp.route(
+@routes.route(
     "/packet/<int:packet_id>/documents/<int:doc_id>/delete",
     methods=["GET", "POST"],
     endpoint="packet_document_delete",
@@ -574,7 +575,7 @@ def _timeline_page(packet: Packet, form: TimelineForm, status: int = 200) -> Res
     ), status
 
 
-@bp.route("/packet/<int:packet_id>/timeline", endpoint="packet_timeline")
+@routes.route("/packet/<int:packet_id>/timeline", endpoint="packet_timeline")
 @patient_view("view", TIMELINE)
 def packet_timeline(packet_id: int) -> ResponseReturnValue:
     packet = _packet(packet_id, "view", TIMELINE)
@@ -582,7 +583,7 @@ def packet_timeline(packet_id: int) -> ResponseReturnValue:
     return _timeline_page(packet, TimelineForm(version="0"))
 
 
-@bp.route("/packet/<int:packet_id>/timeline", methods=["POST"], endpoint="packet_event_add")
+@routes.route("/packet/<int:packet_id>/timeline", methods=["POST"], endpoint="packet_event_add")
 @patient_view("add", TIMELINE)
 def packet_event_add(packet_id: int) -> ResponseReturnValue:
     packet = _packet(packet_id, "add", TIMELINE)
@@ -598,7 +599,7 @@ def packet_event_add(packet_id: int) -> ResponseReturnValue:
     return redirect(url_for("secondop.packet_timeline", packet_id=packet.id) + f"#event-{event.id}")
 
 
-@bp.route(
+@routes.route(
     "/packet/<int:packet_id>/timeline/<int:event_id>",
     methods=["GET", "POST"],
     endpoint="packet_event_edit",
@@ -657,7 +658,7 @@ def packet_event_edit(packet_id: int, event_id: int) -> ResponseReturnValue:
     ), _form_status(form, "change", TIMELINE, event.id)
 
 
-@bp.route(
+@routes.route(
     "/packet/<int:packet_id>/timeline/<int:event_id>/delete",
     methods=["POST"],
     endpoint="packet_event_delete",
@@ -681,7 +682,7 @@ def packet_event_delete(packet_id: int, event_id: int) -> ResponseReturnValue:
 # ---------------------------------------------------------------------------
 
 
-@bp.route("/packet/<int:packet_id>/requests", endpoint="packet_requests")
+@routes.route("/packet/<int:packet_id>/requests", endpoint="packet_requests")
 @patient_view("view", REQUEST)
 def packet_requests(packet_id: int) -> ResponseReturnValue:
     packet = _packet(packet_id, "view", REQUEST)
@@ -706,7 +707,7 @@ def _letter_defaults(packet: Packet) -> list[str]:
     return keys or [e.key for e in LETTER_ENTRIES]
 
 
-@bp.route(
+@routes.route(
     "/packet/<int:packet_id>/requests/new", methods=["GET", "POST"], endpoint="packet_request_new"
 )
 @patient_view("add", REQUEST)
@@ -739,7 +740,7 @@ def packet_request_new(packet_id: int) -> ResponseReturnValue:
     ), _form_status(form, "add", REQUEST, packet.id)
 
 
-@bp.route(
+@routes.route(
     "/packet/<int:packet_id>/requests/<int:facility_id>",
     methods=["GET", "POST"],
     endpoint="packet_request_edit",
@@ -804,7 +805,7 @@ def _letter_context(packet: Packet, facility: Facility) -> dict[str, Any]:
     }
 
 
-@bp.route(
+@routes.route(
     "/packet/<int:packet_id>/requests/<int:facility_id>/letter", endpoint="packet_request_letter"
 )
 @patient_view("print", REQUEST)
@@ -817,7 +818,7 @@ def packet_request_letter(packet_id: int, facility_id: int) -> ResponseReturnVal
     return render_template(T_ + "letter_page.html", **_letter_context(packet, facility))
 
 
-@bp.route(
+@routes.route(
     "/packet/<int:packet_id>/requests/<int:facility_id>/letter.pdf",
     endpoint="packet_request_letter_pdf",
 )
@@ -835,7 +836,7 @@ def packet_request_letter_pdf(packet_id: int, facility_id: int) -> ResponseRetur
     return attachment_response(pdf, filename=_("records-request.pdf"), mimetype="application/pdf")
 
 
-@bp.route(
+@routes.route(
     "/packet/<int:packet_id>/requests/<int:facility_id>/received",
     methods=["POST"],
     endpoint="packet_request_received",
@@ -868,7 +869,7 @@ def packet_request_received(packet_id: int, facility_id: int) -> ResponseReturnV
     return redirect(url_for("secondop.packet_requests", packet_id=packet.id))
 
 
-@bp.route(
+@routes.route(
     "/packet/<int:packet_id>/requests/<int:facility_id>/delete",
     methods=["POST"],
     endpoint="packet_request_delete",
@@ -886,6 +887,3 @@ def packet_request_delete(packet_id: int, facility_id: int) -> ResponseReturnVal
         flash(_("The request was removed."))
     return redirect(url_for("secondop.packet_requests", packet_id=packet.id))
 
-
-# Exports live in their own module (summary PDF and ZIP).
-from . import export_views  # noqa: E402,F401

@@ -71,7 +71,8 @@ def database_url(tmp_path: Path) -> str:
 
 def create_app(tmp_path: Path, test_config: dict[str, Any] | None = None,
                directory: Directory | None = None, *, csrf: bool = False,
-               template_folder: Path | None = None) -> Flask:
+               template_folder: Path | None = None, stores: bool = True) -> Flask:
+    """``stores=False`` mounts with ``auth`` only (Learn alone needs no store)."""
     app = Flask("fake_host", template_folder=str(template_folder or HERE / "templates"))
     app.config.update(SECRET_KEY="test-secret", TESTING=True, WTF_CSRF_ENABLED=csrf,
                       SECONDOP_BASE_TEMPLATE="base.html")
@@ -93,10 +94,12 @@ def create_app(tmp_path: Path, test_config: dict[str, Any] | None = None,
     def cares_for(user: FakeUser) -> list[PatientRef]:
         return [people.patient_ref(people.users[p]) for c, p in sorted(people.links) if c == user.id]
 
-    engine = create_engine(database_url(tmp_path))
-    records = SQLAlchemyRecordStore(engine=engine)
-    SecondOpinion(app, auth=FlaskLoginAuth(patient_of=patient_of, cares_for=cares_for),
-                  records=records, files=LocalFileStore(tmp_path / "files"))
+    auth = FlaskLoginAuth(patient_of=patient_of, cares_for=cares_for)
+    if stores:
+        records = SQLAlchemyRecordStore(engine=create_engine(database_url(tmp_path)))
+        SecondOpinion(app, auth=auth, records=records, files=LocalFileStore(tmp_path / "files"))
+    else:
+        SecondOpinion(app, auth=auth)
 
     @app.route("/")
     def home() -> str:

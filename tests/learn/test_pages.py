@@ -8,7 +8,6 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from oncokind_secondop.learn.content import TOPICS
-from oncokind_secondop.learn.services import endpoint_url_or_none
 
 from ..fake_host import create_app
 
@@ -116,11 +115,13 @@ def test_what_to_bring_and_the_self_check_link_the_packet_builder(client):
     assert f'href="{PREFIX}/packet/"' in result.get_data(as_text=True)
 
 
-def test_endpoint_url_or_none(app):
+def test_secondop_mounted_names_the_mounted_capabilities(app):
+    # Replaces endpoint_url_or_none: Learn links into another capability only
+    # when secondop_mounted says it is there (tests/test_capabilities.py: Learn alone).
     with app.test_request_context():
-        assert endpoint_url_or_none("secondop.learn_index") == f"{PREFIX}/learn/"
-        assert endpoint_url_or_none("secondop.no_such_page") is None
-        assert endpoint_url_or_none("secondop.learn_topic") is None  # missing slug
+        mounted = app.jinja_env.globals["secondop_mounted"]
+        assert mounted("learn") and mounted("packet") and mounted("compare")
+        assert not mounted("no_such_capability")
 
 
 @pytest.fixture
