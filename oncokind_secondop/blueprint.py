@@ -23,10 +23,11 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
+from . import errors
 from .access import SESSION_KEY, audit_error_answer, choose_patient
 from .capabilities import mounted
 from .csrf import protect_blueprint_request
@@ -168,6 +169,25 @@ def _endpoints_without_args() -> set[str]:
     return {rule.endpoint for rule in current_app.url_map.iter_rules() if not rule.arguments}
 
 
+def _view_audit_names() -> tuple[str, str] | None:
+    """The (action, category) a patient view audits under, from its marker."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "secondop_patient_view", None)
+
+
+def _domain_not_found(exc: errors.NotFound) -> ResponseReturnValue:
+    """A service found no such object for this patient: 404, audited as
+    ``not_found`` under the view's own action (once per request)."""
+    names = _view_audit_names()
+    if names is not None and not g.get("secondop_audited"):
+        emit_audit(names[0], names[1], outcome="not_found", object_id=exc.object_id)
+    return render_error(NotFound())
+
+
+def _domain_invalid(exc: errors.Invalid) -> ResponseReturnValue:
+    return render_error(BadRequest())
+
+
 def build_blueprint(settings: Mapping[str, Any]) -> Blueprint:
     """A new ``secondop`` blueprint for one app: the same name and endpoint
     names whatever is mounted; routes and hub cards only for the capabilities
@@ -184,6 +204,8 @@ def build_blueprint(settings: Mapping[str, Any]) -> Blueprint:
     bp.after_request(security_headers)
     for code in ERROR_MESSAGES:
         bp.register_error_handler(code, render_error)
+    bp.register_error_handler(errors.NotFound, _domain_not_found)
+    bp.register_error_handler(errors.Invalid, _domain_invalid)
     bp.before_app_request(_routing_error_under_prefix)
     core.register(bp)
     for capability in mounted(settings["SECONDOP_CAPABILITIES"]):
