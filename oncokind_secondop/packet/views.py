@@ -22,6 +22,7 @@ from ..csrf import checks_csrf_itself
 from ..exports.pdf import render_pdf
 from ..extension import current_secondop
 from ..form_messages import check_limit, configured_limit, full_notice, limit_message, refuse_at_limit
+from ..forms_common import ConfirmForm
 from ..i18n import _, _l, ngettext
 from ..limits import Kind, LimitReached
 from ..responses import attachment_response, head_response, is_head
@@ -37,7 +38,6 @@ from ..uploads import (
 from . import services
 from .checklist import BY_KEY, EVENT_KINDS, LETTER_ENTRIES, SLIDE_MATERIALS, STATUSES
 from .forms import (
-    ConfirmForm,
     FacilityForm,
     ItemForm,
     NewPacketForm,
@@ -135,7 +135,7 @@ def _conflict(
     saved values beside it. The form now carries the current version, so
     saving again is a deliberate choice."""
     emit_audit("change", category, outcome="conflict", object_id=current.id)
-    form.version.data = str(current.version)
+    form.set_version(current.version)
     return render_template(
         T_ + template, form=form, conflict=fields, **context, **_page_context()
     ), 409
@@ -352,7 +352,7 @@ def packet_item(packet_id: int, item_id: int) -> ResponseReturnValue:
         except StaleVersion as exc:
             current = exc.current
             emit_audit("change", ITEM, outcome="conflict", object_id=item.id)
-            form.version.data = str(current.version)
+            form.set_version(current.version)
             fields = [
                 (
                     _l("Where is this now?"),
