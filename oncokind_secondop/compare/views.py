@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 from ..access import acting, get_or_404, patient_view
 from ..adapters import StaleVersion
 from ..blueprint import bp, hub_section
+from ..conflicts import ConflictRow
 from ..exports import budget
 from ..exports.pdf import render_pdf
 from ..extension import current_secondop
@@ -86,12 +87,9 @@ def _opinion(worksheet: Worksheet, opinion_id: int, action: str) -> Opinion:
     return opinion
 
 
-def _conflict_rows(pairs: list[tuple[Any, str, str]]) -> list[dict[str, Any]]:
-    """Rows for the conflict panel: label, the user's unsaved text, the saved text."""
-    return [
-        {"label": label, "yours": yours, "saved": saved, "changed": yours.strip() != saved.strip()}
-        for label, yours, saved in pairs
-    ]
+def _conflict_rows(pairs: list[tuple[Any, str, str]]) -> list[ConflictRow]:
+    """Rows for the conflict panel from (label, the user's unsaved text, the saved text)."""
+    return [ConflictRow(label, saved=saved, yours=yours) for label, yours, saved in pairs]
 
 
 def _opinion_title(opinion: Opinion, number: int) -> str:
@@ -233,7 +231,7 @@ def compare_delete(worksheet_id: int) -> ResponseReturnValue:
 # -- opinions ---------------------------------------------------------------
 
 
-def _opinion_conflict(form: Any, saved: dict[str, Any]) -> list[dict[str, Any]]:
+def _opinion_conflict(form: Any, saved: dict[str, Any]) -> list[ConflictRow]:
     pairs = []
     for spec in OPINION_FIELDS:
         yours = display_value(spec, form.values()[spec.key])

@@ -84,6 +84,7 @@ def test_edit_saves_and_a_stale_save_answers_409_with_both_versions(
     html = response.get_data(as_text=True)
     assert "Someone else saved this while you were editing" in html
     assert "Is surgery needed?" in html and "My newer question" in html
+    assert html.count('class="so-conflict__diff"') == 1  # only the question that differs
     assert 'name="version" type="hidden" value="2"' in html
     assert audit_log[-1].outcome == "conflict"
     assert packets.get(Packet, packet_id).consult_questions == "Is surgery needed?"
