@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .adapters import Actor, PatientRef
+from .adapters import ACTIONS, Actor, PatientRef
 from .extension import current_secondop
 from .signals import emit_audit
 
@@ -65,6 +65,8 @@ def patient_view(action: str, category: str) -> Callable[[F], F]:
     """Require a logged-in actor allowed to do ``action`` on the patient they
     act for. Anonymous visitors go to the portal's login; a user with several
     patients and none chosen goes to the chooser."""
+    if action not in ACTIONS:  # a host that allow-lists ACTIONS would deny it
+        raise ValueError(f"{action!r} is not in adapters.ACTIONS")
 
     def decorator(view: F) -> F:
         @functools.wraps(view)

@@ -43,6 +43,13 @@ class PatientRef:
     date_of_birth: date | None = None
 
 
+#: Every action the package asks :meth:`AuthAdapter.can` about (a test runs
+#: every route and checks that the package asks for exactly these).
+ACTIONS: frozenset[str] = frozenset(
+    {"view", "add", "change", "delete", "upload", "export", "print", "download"}
+)
+
+
 class AuthAdapter(abc.ABC):
     """Identity and permissions, answered by the host on every request.
 
@@ -60,8 +67,11 @@ class AuthAdapter(abc.ABC):
 
     @abc.abstractmethod
     def can(self, actor: Actor, patient_id: str, action: str) -> bool:
-        """Whether ``actor`` may do ``action`` ("view", "add", "change",
-        "delete", "export", "download") on ``patient_id``'s records."""
+        """Whether ``actor`` may do ``action`` on ``patient_id``'s records.
+
+        ``action`` is always one of :data:`ACTIONS` (view, add, change, delete,
+        upload, export, print, download); a host that allow-lists actions must
+        answer every one of them."""
 
     @abc.abstractmethod
     def login_redirect(self) -> ResponseReturnValue:

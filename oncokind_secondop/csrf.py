@@ -1,25 +1,33 @@
-"""CSRF on every state change, using the host's Flask-WTF.
+"""CSRF on every state change, using the host's Flask-WTF: the package's one
+CSRF mechanism (the forms, the blueprint and the upload parser all go
+through here).
 
-We never create a ``CSRFProtect``. If the host has one, it checks our forms
-too. If not, the blueprint checks the token itself (form field
-``csrf_token`` or header ``X-CSRFToken``). Streaming upload views are exempt
-from the host's early check (which would spool the whole body to disk before
-refusing it) and check the token themselves: from the header, or from the
-form field when it arrives before the first file part (a file part that comes
-first is refused before any of it is stored).
+We never create a ``CSRFProtect``. If the host has one, it checks our
+requests before any view runs. If not, :func:`protect_blueprint_request`
+(the blueprint's ``before_request``) does the same check. Either way the
+request is then marked valid (``g.csrf_valid``, Flask-WTF's own flag), so a
+form's ``validate()`` does not check the token a second time.
+
+Streaming upload views (:func:`checks_csrf_itself`) are exempt from that early
+check (the host's would spool the whole body to disk before refusing it) and
+check the token with a :class:`StreamingCheck` while they read: from the
+header before the body, or from the form field when it arrives before the
+first file part (a file part that comes first is refused before any of it is
+stored).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+HEADER, FIELD = "X-CSRFToken", "csrf_token"
 _STREAMING_VIEWS: set[str] = set()
 
 
@@ -41,14 +49,21 @@ def csrf_enabled() -> bool:
     return bool(current_app.config.get("WTF_CSRF_ENABLED", True))
 
 
+def request_token(fields: Mapping[str, str]) -> str | None:
+    """This request's token: the header, else the ``csrf_token`` form field."""
+    return request.headers.get(HEADER) or fields.get(FIELD)
+
+
 def check_token(token: str | None) -> None:
-    """Raise ``CSRFError`` (400) unless ``token`` is valid for this session."""
+    """Raise ``CSRFError`` (400) unless ``token`` is valid for this session;
+    then mark the request valid, as the host's ``CSRFProtect`` would."""
     if not csrf_enabled():
         return
     try:
         validate_csrf(token)
     except ValidationError as exc:
         raise CSRFError(exc.args[0]) from exc
+    g.csrf_valid = True
 
 
 def protect_blueprint_request() -> None:
@@ -61,5 +76,24 @@ def protect_blueprint_request() -> None:
         return
     if "csrf" in current_app.extensions:
         return  # the host's CSRFProtect ran before us
-    token = request.headers.get("X-CSRFToken") or request.form.get("csrf_token")
-    check_token(token)
+    check_token(request_token(request.form))
+
+
+class StreamingCheck:
+    """The token check of a view that reads its own body: once per request,
+    as early as the token can be known (call :meth:`before_body`, then
+    :meth:`check` at each file part and after the last part)."""
+
+    def __init__(self) -> None:
+        self.done = not csrf_enabled()
+
+    def before_body(self) -> None:
+        """A header token is checked before a single byte is read."""
+        if request.headers.get(HEADER):
+            self.check({})
+
+    def check(self, fields: Mapping[str, str]) -> None:
+        """The header or a ``csrf_token`` field read so far; none is a refusal."""
+        if not self.done:
+            check_token(request_token(fields))
+            self.done = True

@@ -8,7 +8,6 @@ written when a limit is reached.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
@@ -34,27 +33,6 @@ class LimitReached(Exception):
         self.kind = kind
         self.limit = limit
         self.have = have
-
-
-@dataclass(frozen=True)
-class Room:
-    """How many more rows fit under a limit."""
-
-    kind: Kind
-    limit: int
-    have: int
-
-    @property
-    def left(self) -> int:
-        return max(self.limit - self.have, 0)
-
-    @property
-    def full(self) -> bool:
-        return self.left == 0
-
-
-def room(kind: Kind, have: int, limit: int) -> Room:
-    return Room(kind, limit, have)
 
 
 def check_room(kind: Kind, have: int, limit: int, adding: int = 1) -> None:

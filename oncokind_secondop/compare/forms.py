@@ -9,30 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import DateField, Field, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import DateField, Field, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import HiddenInput
 
 from ..form_choices import select_choices
 from ..form_messages import SecondOpForm, TextLimit
+from ..forms_common import VersionedForm
 from ..i18n import _l
 from .fields import COMPARED_KEYS, OPINION_FIELDS, VISIT_KINDS, OpinionField
 from .models import MARKS
-
-
-def _version_field() -> IntegerField:
-    # Not shown; a missing or altered value is a bad request, not a user error.
-    return IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-
-
-class VersionedForm(SecondOpForm):
-    version = _version_field()
-
-    def version_is_valid(self) -> bool:
-        return not self.version.errors and isinstance(self.version.data, int)
-
-    def user_errors(self) -> dict[str, list[Any]]:
-        return {name: errs for name, errs in self.errors.items() if name != "version"}
 
 
 class NewWorksheetForm(SecondOpForm):
@@ -58,10 +43,6 @@ class NewWorksheetForm(SecondOpForm):
 
 class WorksheetForm(NewWorksheetForm, VersionedForm):
     pass
-
-
-class ConfirmForm(VersionedForm):
-    """Remove an opinion or a worksheet (the version makes sure you saw the latest)."""
 
 
 class MoveForm(VersionedForm):

@@ -15,10 +15,12 @@ from flask.typing import ResponseReturnValue
 
 from ..access import acting, get_or_404, patient_view
 from ..adapters import StaleVersion
+from ..conflicts import ConflictRow
 from ..exports import budget
 from ..exports.pdf import render_pdf
 from ..extension import current_secondop
 from ..form_messages import check_limit, configured_limit, full_notice, refuse_at_limit
+from ..forms_common import VersionedForm
 from ..i18n import _, _l
 from ..limits import LimitReached
 from ..responses import attachment_response, head_response, is_head
@@ -28,12 +30,10 @@ from . import services
 from .fields import COMPARED_FIELDS, GROUPS, OPINION_FIELDS, display_value
 from .forms import (
     MARK_CHOICES,
-    ConfirmForm,
     MarksForm,
     MoveForm,
     NewWorksheetForm,
     OpinionForm,
-    VersionedForm,
     WorksheetForm,
     mark_field_name,
 )
@@ -88,24 +88,9 @@ def _opinion(worksheet: Worksheet, opinion_id: int, action: str) -> Opinion:
     return opinion
 
 
-def _set_version(form: VersionedForm, version: int) -> None:
-    form.version.data = version
-    form.version.raw_data = [str(version)]
-
-
-def _checked_version(form: VersionedForm) -> int:
-    version = form.version.data
-    if version is None or not form.version_is_valid():
-        abort(400)
-    return int(version)
-
-
-def _conflict_rows(pairs: list[tuple[Any, str, str]]) -> list[dict[str, Any]]:
-    """Rows for the conflict panel: label, the user's unsaved text, the saved text."""
-    return [
-        {"label": label, "yours": yours, "saved": saved, "changed": yours.strip() != saved.strip()}
-        for label, yours, saved in pairs
-    ]
+def _conflict_rows(pairs: list[tuple[Any, str, str]]) -> list[ConflictRow]:
+    """Rows for the conflict panel from (label, the user's unsaved text, the saved text)."""
+    return [ConflictRow(label, saved=saved, yours=yours) for label, yours, saved in pairs]
 
 
 def _opinion_title(opinion: Opinion, number: int) -> str:
@@ -166,7 +151,7 @@ def compare_worksheet(worksheet_id: int) -> ResponseReturnValue:
 
 def _worksheet_page(worksheet: Worksheet, **context: Any) -> str:
     form = MoveForm()
-    _set_version(form, worksheet.version)
+    form.set_version(worksheet.version)
     return _render(
         "secondop/compare/worksheet.html",
         worksheet=worksheet,
@@ -184,10 +169,10 @@ def compare_edit(worksheet_id: int) -> ResponseReturnValue:
     if not form.is_submitted():
         emit_audit("view", WORKSHEET, object_id=worksheet.id)
         return _render("secondop/compare/edit.html", form=form, worksheet=worksheet)
-    version = _checked_version(form)
     if not form.validate():
         emit_audit("change", WORKSHEET, outcome="invalid", object_id=worksheet.id)
         return _render("secondop/compare/edit.html", form=form, worksheet=worksheet), 400
+    version = form.expected_version()
     try:
         services.update_worksheet(
             _pid(), worksheet.id, version, form.title.data or "", form.notes.data or ""
@@ -200,7 +185,7 @@ def compare_edit(worksheet_id: int) -> ResponseReturnValue:
                 (form.notes.label.text, (form.notes.data or ""), current.notes),
             ]
         )
-        _set_version(form, current.version)
+        form.set_version(current.version)
         emit_audit("change", WORKSHEET, outcome="conflict", object_id=worksheet.id)
         return _render(
             "secondop/compare/edit.html", form=form, worksheet=current, conflict=conflict
@@ -214,9 +199,9 @@ def compare_edit(worksheet_id: int) -> ResponseReturnValue:
 @patient_view("delete", WORKSHEET)
 def compare_delete(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "delete")
-    form = ConfirmForm()
+    form = VersionedForm()  # a confirmation that carries the version the person saw
     if not form.is_submitted():
-        _set_version(form, worksheet.version)
+        form.set_version(worksheet.version)
         emit_audit("view", WORKSHEET, object_id=worksheet.id)
         return _render(
             "secondop/compare/delete.html",
@@ -224,11 +209,13 @@ def compare_delete(worksheet_id: int) -> ResponseReturnValue:
             worksheet=worksheet,
             titles=_titles(worksheet),
         )
-    version = _checked_version(form)
+    if not form.validate():
+        abort(400)  # only our own buttons send this form
+    version = form.expected_version()
     try:
         services.delete_worksheet(_pid(), worksheet.id, version)
     except StaleVersion as stale:
-        _set_version(form, stale.current.version)
+        form.set_version(stale.current.version)
         emit_audit("delete", WORKSHEET, outcome="conflict", object_id=worksheet.id)
         return _render(
             "secondop/compare/delete.html",
@@ -245,7 +232,7 @@ def compare_delete(worksheet_id: int) -> ResponseReturnValue:
 # -- opinions ---------------------------------------------------------------
 
 
-def _opinion_conflict(form: Any, saved: dict[str, Any]) -> list[dict[str, Any]]:
+def _opinion_conflict(form: Any, saved: dict[str, Any]) -> list[ConflictRow]:
     pairs = []
     for spec in OPINION_FIELDS:
         yours = display_value(spec, form.values()[spec.key])
@@ -271,16 +258,16 @@ def compare_opinion_new(worksheet_id: int) -> ResponseReturnValue:
         "groups": GROUPS,
     }
     if not form.is_submitted():
-        _set_version(form, worksheet.version)
+        form.set_version(worksheet.version)
         emit_audit("view", WORKSHEET, object_id=worksheet.id)
         notice = full_notice("opinions", len(worksheet.opinions))
         return _render(
             "secondop/compare/opinion_form.html", form=form, limit_notice=notice, **context
         )
-    version = _checked_version(form)
     if not form.validate():
         emit_audit("add", OPINION, outcome="invalid", object_id=worksheet.id)
         return _render("secondop/compare/opinion_form.html", form=form, **context), 400
+    version = form.expected_version()
     try:
         opinion = services.add_opinion(
             _pid(), worksheet.id, version, form.values(), max_opinions=configured_limit("opinions")
@@ -291,7 +278,7 @@ def compare_opinion_new(worksheet_id: int) -> ResponseReturnValue:
         return _render("secondop/compare/opinion_form.html", form=form, **context), 400
     except StaleVersion as stale:
         current: Worksheet = stale.current
-        _set_version(form, current.version)
+        form.set_version(current.version)
         emit_audit("add", OPINION, outcome="conflict", object_id=worksheet.id)
         context.update(
             worksheet=current,
@@ -324,13 +311,13 @@ def compare_opinion_edit(worksheet_id: int, opinion_id: int) -> ResponseReturnVa
         "groups": GROUPS,
     }
     if not form.is_submitted():
-        _set_version(form, worksheet.version)
+        form.set_version(worksheet.version)
         emit_audit("view", OPINION, object_id=opinion.id)
         return _render("secondop/compare/opinion_form.html", form=form, **context)
-    version = _checked_version(form)
     if not form.validate():
         emit_audit("change", OPINION, outcome="invalid", object_id=opinion.id)
         return _render("secondop/compare/opinion_form.html", form=form, **context), 400
+    version = form.expected_version()
     try:
         services.save_opinion(_pid(), worksheet.id, opinion, version, form.values())
     except StaleVersion as stale:
@@ -338,7 +325,7 @@ def compare_opinion_edit(worksheet_id: int, opinion_id: int) -> ResponseReturnVa
         # Removed in the other window? Then the form offers to add it back.
         still_there = services.find_opinion(_pid(), current, opinion_id)
         saved = services.opinion_values(still_there) if still_there is not None else {}
-        _set_version(form, current.version)
+        form.set_version(current.version)
         emit_audit("change", OPINION, outcome="conflict", object_id=opinion_id)
         context.update(
             worksheet=current,
@@ -362,9 +349,9 @@ def compare_opinion_remove(worksheet_id: int, opinion_id: int) -> ResponseReturn
     worksheet = _worksheet(worksheet_id, "delete")
     opinion = _opinion(worksheet, opinion_id, "delete")
     title = _opinion_title(opinion, worksheet.opinions.index(opinion) + 1)
-    form = ConfirmForm()
+    form = VersionedForm()  # a confirmation that carries the version the person saw
     if not form.is_submitted():
-        _set_version(form, worksheet.version)
+        form.set_version(worksheet.version)
         emit_audit("view", OPINION, object_id=opinion.id)
         return _render(
             "secondop/compare/opinion_remove.html",
@@ -373,11 +360,13 @@ def compare_opinion_remove(worksheet_id: int, opinion_id: int) -> ResponseReturn
             opinion=opinion,
             title=title,
         )
-    version = _checked_version(form)
+    if not form.validate():
+        abort(400)  # only our own buttons send this form
+    version = form.expected_version()
     try:
         services.remove_opinion(_pid(), worksheet.id, opinion, version)
     except StaleVersion as stale:
-        _set_version(form, stale.current.version)
+        form.set_version(stale.current.version)
         emit_audit("delete", OPINION, outcome="conflict", object_id=opinion_id)
         return _render(
             "secondop/compare/opinion_remove.html",
@@ -402,9 +391,9 @@ def compare_opinion_move(worksheet_id: int, opinion_id: int) -> ResponseReturnVa
     worksheet = _worksheet(worksheet_id, "change")
     opinion = _opinion(worksheet, opinion_id, "change")
     form = MoveForm()
-    version = _checked_version(form)
     if not form.validate():
         abort(400)  # only our own buttons send this form
+    version = form.expected_version()
     step = -1 if form.direction.data == "up" else 1
     try:
         services.move_opinion(_pid(), worksheet.id, opinion, version, step)
@@ -446,7 +435,7 @@ def _marks_form(worksheet: Worksheet) -> Any:
     if not form.is_submitted():
         for spec in COMPARED_FIELDS:
             form[mark_field_name(spec.key)].data = worksheet.mark_for(spec.key)
-        _set_version(form, worksheet.version)
+        form.set_version(worksheet.version)
     return form
 
 
@@ -469,12 +458,12 @@ def compare_side_by_side(worksheet_id: int) -> ResponseReturnValue:
 def compare_save_marks(worksheet_id: int) -> ResponseReturnValue:
     worksheet = _worksheet(worksheet_id, "change")
     form = _marks_form(worksheet)
-    version = _checked_version(form)
     if not form.validate():
         emit_audit("change", WORKSHEET, outcome="invalid", object_id=worksheet.id)
         return _render(
             "secondop/compare/side_by_side.html", form=form, **_comparison_context(worksheet)
         ), 400
+    version = form.expected_version()
     try:
         services.save_marks(_pid(), worksheet.id, version, form.marks())
     except StaleVersion as stale:
@@ -490,7 +479,7 @@ def compare_save_marks(worksheet_id: int) -> ResponseReturnValue:
                 for spec in COMPARED_FIELDS
             ]
         )
-        _set_version(form, current.version)
+        form.set_version(current.version)
         emit_audit("change", WORKSHEET, outcome="conflict", object_id=worksheet.id)
         return _render(
             "secondop/compare/side_by_side.html",

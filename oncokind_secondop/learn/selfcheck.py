@@ -115,7 +115,3 @@ def assess(selected: Iterable[str], *, urgent: bool = False) -> SelfCheckResult:
     steps.append(Step(_l("Write down your questions for each team."),
                       "secondop.learn_topic", "questions-to-ask"))
     return SelfCheckResult(reasons=reasons, urgent=urgent, steps=tuple(steps))
-
-
-def situation(key: str) -> Situation:
-    return _BY_KEY[key]

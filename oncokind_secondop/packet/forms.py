@@ -10,7 +10,6 @@ from typing import Any
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -23,6 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..form_choices import select_choices
 from ..form_messages import AddressLines, SecondOpForm, TextLimit
+from ..forms_common import VersionedForm
 from ..i18n import _l
 from .checklist import EVENT_KINDS, LETTER_ENTRIES, SLIDE_MATERIALS, STATUSES
 
@@ -32,19 +32,6 @@ def _strip(value: Any) -> Any:
 
 
 STRIP = [_strip]
-
-
-class VersionedForm(SecondOpForm):
-    version = HiddenField(validators=[InputRequired()])
-
-    def expected_version(self) -> int:
-        """The version the user saw; -1 (matches no row) when missing or not a number."""
-        if self.version.data is None:
-            return -1
-        try:
-            return int(self.version.data)
-        except ValueError:
-            return -1
 
 
 class PacketForm(VersionedForm):
@@ -382,7 +369,3 @@ class ReceivedForm(SecondOpForm):
         default=date.today,
         validators=[InputRequired(message=_l("Please enter the date they arrived."))],
     )
-
-
-class ConfirmForm(SecondOpForm):
-    """A button that changes state (delete, mark sent): CSRF only."""

@@ -136,16 +136,6 @@ def packet_events(packet: Packet) -> list[TimelineEvent]:
     )
 
 
-def packet_documents(packet: Packet) -> list[Document]:
-    return current_secondop.records.list(
-        Document, packet.patient_id, where={"packet_id": packet.id}, order_by=("item_id", "id")
-    )
-
-
-def entry_for(item: ChecklistItem) -> ChecklistEntry:
-    return BY_KEY[item.key]
-
-
 @dataclass(frozen=True)
 class Progress:
     ready: int

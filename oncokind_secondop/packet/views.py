@@ -17,10 +17,12 @@ from flask.typing import ResponseReturnValue
 
 from ..access import acting, get_or_404, patient_view
 from ..adapters import RecordStore, StaleVersion
+from ..conflicts import ConflictRow
 from ..csrf import checks_csrf_itself
 from ..exports.pdf import render_pdf
 from ..extension import current_secondop
 from ..form_messages import check_limit, configured_limit, full_notice, limit_message, refuse_at_limit
+from ..forms_common import ConfirmForm
 from ..i18n import _, _l, ngettext
 from ..limits import Kind, LimitReached
 from ..responses import attachment_response, head_response, is_head
@@ -37,7 +39,6 @@ from ..uploads import (
 from . import services
 from .checklist import BY_KEY, EVENT_KINDS, LETTER_ENTRIES, SLIDE_MATERIALS, STATUSES
 from .forms import (
-    ConfirmForm,
     FacilityForm,
     ItemForm,
     NewPacketForm,
@@ -67,10 +68,6 @@ TIMELINE = "packet_timeline"
 REQUEST = "packet_request"
 
 T_ = "secondop/packet/"
-
-#: A row of the conflict panel (``_packet.html``): label, saved value, the user's value.
-ConflictRow = tuple[object, object, object]
-
 
 def _records() -> RecordStore:
     return current_secondop.records
@@ -136,7 +133,7 @@ def _conflict(
     saved values beside it. The form now carries the current version, so
     saving again is a deliberate choice."""
     emit_audit("change", category, outcome="conflict", object_id=current.id)
-    form.version.data = str(current.version)
+    form.set_version(current.version)
     return render_template(
         T_ + template, form=form, conflict=fields, **context, **_page_context()
     ), 409
@@ -241,7 +238,7 @@ def packet_edit(packet_id: int) -> ResponseReturnValue:
                 _records().update(Packet, _pid(), packet.id, form.expected_version(), form.values())
         except StaleVersion as exc:
             fields = [
-                (label, getattr(exc.current, name), getattr(form, name).data)
+                ConflictRow(label, getattr(exc.current, name), getattr(form, name).data)
                 for name, label in PACKET_FIELDS
             ]
             return _conflict(
@@ -353,16 +350,16 @@ def packet_item(packet_id: int, item_id: int) -> ResponseReturnValue:
         except StaleVersion as exc:
             current = exc.current
             emit_audit("change", ITEM, outcome="conflict", object_id=item.id)
-            form.version.data = str(current.version)
+            form.set_version(current.version)
             fields = [
-                (
+                ConflictRow(
                     _l("Where is this now?"),
                     STATUSES.get(current.status),
                     STATUSES.get(form.status.data),
                 ),
-                (_l("Date you asked for it"), current.requested_on, form.requested_on.data),
-                (_l("Date you got it"), current.received_on, form.received_on.data),
-                (_l("Notes"), current.notes, form.notes.data),
+                ConflictRow(_l("Date you asked for it"), current.requested_on, form.requested_on.data),
+                ConflictRow(_l("Date you got it"), current.received_on, form.received_on.data),
+                ConflictRow(_l("Notes"), current.notes, form.notes.data),
             ]
             return _item_page(packet, current, form=form, conflict=fields, status=409)
         emit_audit("change", ITEM, object_id=item.id)
@@ -623,20 +620,20 @@ def packet_event_edit(packet_id: int, event_id: int) -> ResponseReturnValue:
             current = exc.current
             mine = form.values()
             fields = [
-                (
+                ConflictRow(
                     _l("Date"),
                     services.event_date_label(current),
                     services.event_date_label(
                         TimelineEvent(event_date=mine["event_date"], precision=mine["precision"])
                     ),
                 ),
-                (
+                ConflictRow(
                     _l("What kind of event?"),
                     EVENT_KINDS.get(current.kind),
                     EVENT_KINDS.get(mine["kind"]),
                 ),
-                (_l("What happened?"), current.title, mine["title"]),
-                (_l("Details (optional)"), current.details, mine["details"]),
+                ConflictRow(_l("What happened?"), current.title, mine["title"]),
+                ConflictRow(_l("Details (optional)"), current.details, mine["details"]),
             ]
             return _conflict(
                 form, current, fields, "event_form.html", TIMELINE, packet=packet, event=current
@@ -764,14 +761,14 @@ def packet_request_edit(packet_id: int, facility_id: int) -> ResponseReturnValue
             current, mine = exc.current, form.values()
             labels = {e.key: str(e.title) for e in LETTER_ENTRIES}
             fields = [
-                (form.name.label.text, current.name, mine["name"]),
-                (
+                ConflictRow(form.name.label.text, current.name, mine["name"]),
+                ConflictRow(
                     form.requested_items.label.text,
                     ", ".join(labels.get(k, k) for k in current.requested_keys),
                     ", ".join(labels.get(k, k) for k in mine["requested_items"].split()),
                 ),
-                (form.requested_on.label.text, current.requested_on, mine["requested_on"]),
-                (form.notes.label.text, current.notes, mine["notes"]),
+                ConflictRow(form.requested_on.label.text, current.requested_on, mine["requested_on"]),
+                ConflictRow(form.notes.label.text, current.notes, mine["notes"]),
             ]
             return _conflict(
                 form,

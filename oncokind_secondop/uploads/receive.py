@@ -35,7 +35,7 @@ from werkzeug.sansio.multipart import (
 )
 
 from ..adapters import FileStore, FileTooLarge, PendingFile, StoredFile
-from ..csrf import check_token, csrf_enabled
+from ..csrf import StreamingCheck
 from ..extension import current_secondop
 from ..i18n import _, format_file_size, ngettext
 from .checks import ACCEPTED_EXTENSIONS, EXTENSIONS, HEAD_SIZE, MIMETYPES, ArchiveLimits, ContentRefused, sniff
@@ -135,7 +135,7 @@ class _Receiver:
         self.fields: MultiDict[str, str] = MultiDict()
         self.accepted: list[AcceptedFile] = []
         self.refusal: UploadRejected | None = None
-        self.csrf_checked = False
+        self.csrf = StreamingCheck()
         self.file_parts = 0
         # The part being read:
         self.pending: PendingFile | None = None
@@ -165,7 +165,9 @@ class _Receiver:
 
     # -- events --------------------------------------------------------------
     def start_file(self, event: File) -> None:
-        self.check_csrf_early()
+        # Before a byte of the file is stored: storing and checking a whole file
+        # before answering 400 would let a forged request cost us its full size.
+        self.csrf.check(self.fields)
         self.raw_name = event.filename or ""
         self.head.clear()
         self.kind = None
@@ -261,22 +263,6 @@ class _Receiver:
             self.fields.add(self.text_name, self.text.decode("utf-8", "replace"))
         self.text_name = None
 
-    # -- CSRF ----------------------------------------------------------------
-    def check_csrf_early(self) -> None:
-        """At the first file part, before a byte of it is stored: the header
-        token, or the form field if the form put it before the file input (ours
-        do). No token by then is a refusal: storing and checking a whole file
-        before answering 400 would let a forged request cost us its full size."""
-        if self.csrf_checked or not csrf_enabled():
-            return
-        check_token(request.headers.get("X-CSRFToken") or self.fields.get("csrf_token"))
-        self.csrf_checked = True
-
-    def check_csrf_late(self) -> None:
-        if not self.csrf_checked and csrf_enabled():
-            check_token(request.headers.get("X-CSRFToken") or self.fields.get("csrf_token"))
-            self.csrf_checked = True
-
 
 class _FormTooLarge(Exception):
     pass
@@ -355,9 +341,7 @@ def receive_upload(store: FileStore, *, max_file_size: int | None = None, max_fi
                          archive_limits())
     decoder = MultipartDecoder(boundary, max_form_memory_size=DECODER_BUFFER, max_parts=max_parts)
     try:
-        if request.headers.get("X-CSRFToken"):
-            check_token(request.headers["X-CSRFToken"])  # before reading a single byte
-            receiver.csrf_checked = True
+        receiver.csrf.before_body()
         in_file = False
         for event in _events(decoder, request.stream):
             if isinstance(event, File):
@@ -375,7 +359,7 @@ def receive_upload(store: FileStore, *, max_file_size: int | None = None, max_fi
                     receiver.field_data(event.data)
                     if not event.more_data:
                         receiver.end_field()
-        receiver.check_csrf_late()
+        receiver.csrf.check(receiver.fields)  # a form with no file part
     except (RequestEntityTooLarge, FileTooLarge) as exc:
         receiver.cleanup()
         raise UploadRejected(_("These files are too large. We can take up to %(limit)s per "

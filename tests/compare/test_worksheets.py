@@ -72,6 +72,15 @@ def test_missing_or_bad_version_is_a_bad_request(compare, client):
     )
 
 
+def test_a_confirmation_without_a_good_version_is_a_bad_request(compare, client):
+    worksheet_id = compare.with_opinions(1)
+    opinion_id = compare.opinion_ids(worksheet_id)[0]
+    for url in (f"{BASE}/{worksheet_id}/delete", f"{BASE}/{worksheet_id}/opinions/{opinion_id}/remove"):
+        for data in ({}, {"version": "abc"}):
+            assert client.post(url, data=data).status_code == 400, (url, data)
+    assert compare.opinion_ids(worksheet_id) == [opinion_id]
+
+
 def test_delete_worksheet_with_its_opinions(compare, client, audit_log):
     worksheet_id = compare.with_opinions(2)
     opinion_ids = compare.opinion_ids(worksheet_id)

@@ -84,9 +84,31 @@ def test_edit_saves_and_a_stale_save_answers_409_with_both_versions(
     html = response.get_data(as_text=True)
     assert "Someone else saved this while you were editing" in html
     assert "Is surgery needed?" in html and "My newer question" in html
+    assert html.count('class="so-conflict__diff"') == 1  # only the question that differs
     assert 'name="version" type="hidden" value="2"' in html
     assert audit_log[-1].outcome == "conflict"
     assert packets.get(Packet, packet_id).consult_questions == "Is surgery needed?"
+
+
+def test_missing_or_bad_version_is_a_bad_request_with_the_typing_kept(
+    client, auth, packets, audit_log
+):
+    """The one rule of forms_common.VersionedForm, as in Compare: a missing or
+    garbled version is a bad field (400, nothing saved), never a 500 and never
+    a save over what is stored."""
+    auth.login("p-maria")
+    packet_id = packets.create()
+    for version in (None, "", "abc", "1.0"):
+        form = {"center_name": "Typed center", "consult_questions": "Typed question"}
+        if version is not None:
+            form["version"] = version
+        del audit_log[:]
+        response = client.post(f"{BASE}/{packet_id}/edit", data=form)
+        assert response.status_code == 400, version
+        assert "Typed question" in response.get_data(as_text=True)
+        assert [(e.action, e.outcome) for e in audit_log] == [("change", "invalid")]
+        assert packets.get(Packet, packet_id).version == 1
+        assert packets.get(Packet, packet_id).consult_questions != "Typed question"
 
 
 def test_delete_packet_removes_rows_then_files(client, auth, packets, sample_pdf, app, tmp_path):
