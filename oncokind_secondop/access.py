@@ -102,7 +102,8 @@ def get_or_404(model: type[T], object_id: int, *, action: str, category: str) ->
     """One record of the acting patient, or 404 with a ``not_found`` audit event.
 
     Another patient's record is indistinguishable from a missing one."""
-    record = current_secondop.records.get(model, acting().patient.id, object_id)
+    # (T is one of the package's PatientOwned models; packet's child_or_404 narrows it further)
+    record = current_secondop.records.get(model, acting().patient.id, object_id)  # type: ignore[type-var]
     if record is None:
         emit_audit(action, category, outcome="not_found", object_id=object_id)
         abort(404)

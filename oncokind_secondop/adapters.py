@@ -3,8 +3,12 @@
 The host keeps identity, its database and its file storage. The package
 reaches them only through the three interfaces below, passed to
 ``SecondOpinion.init_app(app, auth=..., records=..., files=...)``. Default
-implementations live in :mod:`oncokind_secondop.contrib`; a host may use
-them, subclass them, or write its own.
+implementations live in :mod:`oncokind_secondop.contrib`. A host may write
+its own :class:`AuthAdapter` and :class:`FileStore`; :class:`RecordStore` is
+the package's own tables on the host's SQLAlchemy (see its docstring), so a
+host passes the default (or a subclass of it) its session or engine. The
+stores have contract kits in :mod:`oncokind_secondop.testing` for a host to
+run against what it passes.
 
 Every method that touches patient data takes the patient id explicitly, so a
 query can never forget to scope itself.
@@ -19,6 +23,10 @@ from datetime import date
 from typing import IO, Any, TypeVar
 
 from flask.typing import ResponseReturnValue
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from .db import PatientOwned
 
 # --------------------------------------------------------------------------
 # Auth
@@ -89,7 +97,8 @@ class AuthAdapter(abc.ABC):
 # Records
 # --------------------------------------------------------------------------
 
-T = TypeVar("T")
+#: A record of the package: one of its own models (``db.PatientOwned``).
+R = TypeVar("R", bound=PatientOwned)
 
 
 class StaleVersion(Exception):
@@ -101,51 +110,86 @@ class StaleVersion(Exception):
 
 
 class RecordStore(abc.ABC):
-    """Patient-scoped persistence for packets, checklist items, documents,
-    timeline events and worksheets.
+    """The package's own tables on the host's SQLAlchemy.
 
-    Records are the package's model classes (see :mod:`oncokind_secondop.models`);
-    each carries ``patient_id``. Every read and write below is scoped by the
-    patient id passed in: an object of another patient is simply not found.
+    This is not a storage-neutral interface, and does not pretend to be one.
+    Like Flask-Security's SQLAlchemy datastores, the package brings its own
+    models (:mod:`oncokind_secondop.models`, all ``secondop_*`` tables in
+    their own ``MetaData``) and its own Alembic migrations, and runs them on
+    the host's SQLAlchemy 2.x session or engine. The one implementation is
+    :class:`oncokind_secondop.contrib.sqlalchemy.SQLAlchemyRecordStore`; this
+    class is its documented surface (the methods services may call), and
+    :class:`oncokind_secondop.testing.RecordStoreContract` checks a store
+    against it. Subclass the default to add behaviour (logging, metrics);
+    a store on anything but SQLAlchemy cannot honour what follows.
+
+    **The host provides** either a session (a Flask-SQLAlchemy ``db.session``
+    or any ``scoped_session``: the host owns the transaction boundary, and
+    the package commits it at the end of each write) or an engine (the store
+    keeps one session per app context and removes it at teardown); SQLite or
+    PostgreSQL; and the package's tables, by running its migrations
+    (``flask secondop db-upgrade``, which uses :attr:`engine`).
+
+    **The package relies on** SQLAlchemy ORM behaviour, not only on these
+    method names: records are its mapped model instances, kept in the
+    session's identity map (``get`` twice gives the same object); attribute
+    changes on a loaded record are saved by the next :meth:`flush` or
+    :meth:`commit` (dirty tracking: several services change records by
+    assignment, not through :meth:`update`); :meth:`flush` assigns generated
+    ids; ``load=`` names ORM relationships, and relationships not named are
+    loaded lazily on first access; deleting a worksheet deletes its opinions
+    (ORM cascade). Services may also run a joined query on :attr:`session`.
+
+    **Scoping.** Every read and write takes the patient id: a record of
+    another patient is not found, listed, counted, updated or deleted.
+    Ids and versions outside SQL's INTEGER range match nothing.
     """
 
     @abc.abstractmethod
-    def get(self, model: type[T], patient_id: str, object_id: int) -> T | None:
-        """One record of this patient, or None (also when it belongs to another)."""
+    def get(self, model: type[R], patient_id: str, object_id: int) -> R | None:
+        """One record of this patient, or None (also when it belongs to
+        another patient, or ``object_id`` is not an int in INTEGER range)."""
 
     @abc.abstractmethod
     def list(
         self,
-        model: type[T],
+        model: type[R],
         patient_id: str,
         *,
         where: Mapping[str, Any] | None = None,
         order_by: Sequence[str] = ("id",),
         load: Sequence[str] = (),
-    ) -> list[T]:
+    ) -> list[R]:
         """This patient's records of one kind, filtered by equality on columns,
-        ordered by column names ("-name" for descending); ``load`` names
-        relationships to fetch in the same round trip."""
+        ordered by column names ("-name" for descending); ``load`` names ORM
+        relationships to fetch eagerly (the others load lazily)."""
 
     @abc.abstractmethod
-    def count(self, model: type[Any], patient_id: str, *, where: Mapping[str, Any] | None = None) -> int:
+    def count(self, model: type[PatientOwned], patient_id: str, *,
+              where: Mapping[str, Any] | None = None) -> int:
         """How many of this patient's records match."""
 
     @abc.abstractmethod
-    def add(self, patient_id: str, record: T) -> T:
-        """Stage a new record for this patient (its patient_id is set here)."""
+    def add(self, patient_id: str, record: R) -> R:
+        """Stage a new record for this patient (its patient_id is set here,
+        whatever it was); its id is known after :meth:`flush`."""
 
     @abc.abstractmethod
     def update(
-        self, model: type[T], patient_id: str, object_id: int, expected_version: int,
+        self, model: type[R], patient_id: str, object_id: int, expected_version: int,
         values: Mapping[str, Any],
-    ) -> T:
+    ) -> R:
         """Change a versioned record only if nobody saved it since
-        ``expected_version`` was read; raise :class:`StaleVersion` otherwise."""
+        ``expected_version`` was read: bump its version and ``updated_at``,
+        and return it as saved now. Raise :class:`StaleVersion` (carrying the
+        current record) otherwise, ``LookupError`` when this patient has no
+        such record, ``ValueError`` for a protected column
+        (:data:`oncokind_secondop.db.PROTECTED_COLUMNS`)."""
 
     @abc.abstractmethod
-    def delete(self, patient_id: str, record: Any) -> None:
-        """Stage the removal of one of this patient's records."""
+    def delete(self, patient_id: str, record: PatientOwned) -> None:
+        """Stage the removal of one of this patient's records (``LookupError``
+        for another patient's); ORM cascades apply."""
 
     @abc.abstractmethod
     def flush(self) -> None:
@@ -153,11 +197,22 @@ class RecordStore(abc.ABC):
 
     @abc.abstractmethod
     def commit(self) -> None:
-        """Make staged changes durable."""
+        """Make staged changes durable (the host's session: its transaction)."""
 
     @abc.abstractmethod
     def rollback(self) -> None:
         """Forget staged changes."""
+
+    @property
+    @abc.abstractmethod
+    def session(self) -> Session:
+        """The SQLAlchemy session the records live in (a ``scoped_session``
+        proxies one), for a service that needs a joined query."""
+
+    @property
+    @abc.abstractmethod
+    def engine(self) -> Engine:
+        """The engine the package's migrations run on."""
 
     def all_stored_files(self) -> Iterator[StoredFile]:
         """Key, size and SHA-256 of every stored file that a row references,
@@ -172,7 +227,7 @@ class RecordStore(abc.ABC):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Commit on success, roll back on any error."""
+        """One unit of work: commit on success, roll back on any error."""
         try:
             yield
             self.commit()
