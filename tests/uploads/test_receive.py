@@ -260,12 +260,12 @@ def test_store_failure_mid_upload_leaves_nothing(tmp_path, store_root, fail_at):
 
 
 def test_parser_crash_after_commit_leaves_nothing(tmp_path, store_root, monkeypatch):
-    from oncokind_secondop.uploads import receive
+    from oncokind_secondop.uploads import multipart
 
     def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise MemoryError("parser exploded")
 
-    monkeypatch.setattr(receive, "_validate_stored", boom)
+    monkeypatch.setattr(multipart, "_validate_stored", boom)
     app = make_upload_app(tmp_path)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = post(app.test_client(), [("a.pdf", samples.pdf_bytes())])
