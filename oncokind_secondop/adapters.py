@@ -6,9 +6,9 @@ reaches them only through the three interfaces below, passed to
 implementations live in :mod:`oncokind_secondop.contrib`. A host may write
 its own :class:`AuthAdapter` and :class:`FileStore`; :class:`RecordStore` is
 the package's own tables on the host's SQLAlchemy (see its docstring), so a
-host passes the default (or a subclass of it) its session or engine. The
-stores have contract kits in :mod:`oncokind_secondop.testing` for a host to
-run against what it passes.
+host passes the default (or a subclass of it) its session or engine. Each
+has a contract kit in :mod:`oncokind_secondop.testing` for a host to run
+against what it passes.
 
 Every method that touches patient data takes the patient id explicitly, so a
 query can never forget to scope itself.
