@@ -92,3 +92,14 @@ def test_a_synthetic_service_that_imports_flask_is_caught(tmp_path: Path) -> Non
     assert external_imports(package / "direct.py") == {"werkzeug", "flask_babel"}
     assert external_imports(package / "services.py") == set()
     assert reachable(import_graph(package), "pkg.services") == {"pkg.helpers", "pkg.access"}
+
+
+def test_no_packet_view_module_imports_the_wiring() -> None:
+    """Every module of ``packet/views/`` (not only its ``__init__``) stays off
+    the blueprint factory: views -> blueprint -> capabilities -> views was a cycle."""
+    graph = import_graph(PACKAGE_DIR)
+    views = [m for m in graph if m.startswith("oncokind_secondop.packet.views")]
+    assert "oncokind_secondop.packet.views.items" in views
+    for module in views:
+        assert not graph[module] & {"oncokind_secondop.blueprint", "oncokind_secondop.mount",
+                                    "oncokind_secondop.capabilities"}, module
