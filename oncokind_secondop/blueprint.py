@@ -170,9 +170,14 @@ def _endpoints_without_args() -> set[str]:
 
 
 def _view_audit_names() -> tuple[str, str] | None:
-    """The (action, category) a patient view audits under, from its marker."""
+    """The (action, category) a patient view audits under, from its marker;
+    a page read with GET and saved with POST audits a POST as ``change``
+    (as :func:`~.access.audit_error_answer` does)."""
     view = current_app.view_functions.get(request.endpoint or "")
-    return getattr(view, "secondop_patient_view", None)
+    names = getattr(view, "secondop_patient_view", None)
+    if names is not None and names[0] == "view" and request.method == "POST":
+        return "change", names[1]
+    return names
 
 
 def _domain_not_found(exc: errors.NotFound) -> ResponseReturnValue:

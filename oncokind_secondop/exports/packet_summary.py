@@ -18,7 +18,8 @@ from ..access import acting
 from ..extension import current_secondop
 from ..packet import services
 from ..packet.checklist import BY_KEY, EVENT_KINDS, SLIDE_MATERIALS, STATUSES
-from ..packet.models import Facility, Packet, SlideRecord
+from ..packet.display import event_date_label
+from ..packet.services import PacketContents
 from . import budget
 from .pdf import render_pdf
 
@@ -65,36 +66,6 @@ def listed_files(items: list[Any], limit: int) -> list[tuple[Any, list[Any]]]:
     return groups
 
 
-@dataclass
-class PacketContents:
-    """Everything the exports show, read once with a fixed number of queries."""
-
-    packet: Packet
-    items: list[Any]
-    events: list[Any]
-    slides: list[Any]
-    facilities: list[Any]
-
-    @property
-    def documents(self) -> list[Any]:
-        return [doc for item in self.items for doc in item.documents]
-
-    def item_titles(self) -> dict[int, str]:
-        return {item.id: str(BY_KEY[item.key].title) for item in self.items}
-
-
-def load_contents(packet: Packet) -> PacketContents:
-    records = current_secondop.records
-    pid = packet.patient_id
-    return PacketContents(
-        packet=packet,
-        items=services.packet_items(packet, with_documents=True),
-        events=services.packet_events(packet),
-        slides=records.list(SlideRecord, pid, where={"packet_id": packet.id}, order_by=("id",)),
-        facilities=records.list(Facility, pid, where={"packet_id": packet.id}, order_by=("id",)),
-    )
-
-
 def caps_for(contents: PacketContents) -> Caps:
     return Caps(
         cover=COVER_CHARS,
@@ -121,6 +92,7 @@ def shortens(contents: PacketContents, caps: Caps) -> bool:
 
 def _context(contents: PacketContents, created: datetime) -> dict[str, Any]:
     caps = caps_for(contents)
+    period = int(current_secondop.config["SECONDOP_RECORDS_REQUEST_DAYS"])
     return {
         "caps": caps,
         "shortened": shortens(contents, caps),
@@ -140,8 +112,8 @@ def _context(contents: PacketContents, created: datetime) -> dict[str, Any]:
         "STATUSES": STATUSES,
         "EVENT_KINDS": EVENT_KINDS,
         "SLIDE_MATERIALS": SLIDE_MATERIALS,
-        "date_label": services.event_date_label,
-        "clocks": {f.id: services.request_clock(f) for f in contents.facilities},
+        "date_label": event_date_label,
+        "clocks": {f.id: services.request_clock(f, period=period) for f in contents.facilities},
         "created": created,
     }
 

@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 from flask import render_template
 from flask.typing import ResponseReturnValue
 
-from ..access import acting, get_or_404, patient_view
+from ..access import acting, patient_view
 from ..exports import packet_summary, packet_zip
 from ..extension import current_secondop
 from ..i18n import _
 from ..responses import attachment_response, head_response, is_head
 from ..routes import Routes
 from ..signals import emit_audit
+from . import services
 from .models import Packet
 
 EXPORT = "packet_export"
@@ -27,7 +28,7 @@ routes = Routes()
 
 
 def _damaged_files_page(
-    packet: Packet, contents: packet_summary.PacketContents, *, exporting: bool
+    packet: Packet, contents: services.PacketContents, *, exporting: bool
 ) -> ResponseReturnValue | None:
     """Check every stored file against its SHA-256 and size; if any fails,
     the page naming them (409) instead of an export that vouches for them."""
@@ -47,12 +48,12 @@ def _damaged_files_page(
 @routes.route("/packet/<int:packet_id>/export/summary.pdf", endpoint="packet_export_pdf")
 @patient_view("export", EXPORT)
 def packet_export_pdf(packet_id: int) -> ResponseReturnValue:
-    packet = get_or_404(Packet, packet_id, action="export", category=EXPORT)
+    packet = services.get_packet(current_secondop.records, acting().patient.id, packet_id)
     filename = _("second-opinion-summary.pdf")
     if is_head():
         emit_audit("view", EXPORT, object_id=packet.id)
         return head_response(filename=filename, mimetype="application/pdf")
-    contents = packet_summary.load_contents(packet)
+    contents = services.packet_contents(current_secondop.records, acting().patient.id, packet)
     # The summary lists every file with its SHA-256 for the receiving team:
     # it must not vouch for a file that no longer matches.
     damaged = _damaged_files_page(packet, contents, exporting=False)
@@ -66,12 +67,12 @@ def packet_export_pdf(packet_id: int) -> ResponseReturnValue:
 @routes.route("/packet/<int:packet_id>/export/packet.zip", endpoint="packet_export_zip")
 @patient_view("export", EXPORT)
 def packet_export_zip(packet_id: int) -> ResponseReturnValue:
-    packet = get_or_404(Packet, packet_id, action="export", category=EXPORT)
+    packet = services.get_packet(current_secondop.records, acting().patient.id, packet_id)
     filename = _("second-opinion-packet.zip")
     if is_head():
         emit_audit("view", EXPORT, object_id=packet.id)
         return head_response(filename=filename, mimetype="application/zip")
-    contents = packet_summary.load_contents(packet)
+    contents = services.packet_contents(current_secondop.records, acting().patient.id, packet)
     store = current_secondop.files
     damaged = _damaged_files_page(packet, contents, exporting=True)
     if damaged is not None:

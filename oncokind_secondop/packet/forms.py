@@ -192,6 +192,16 @@ class SlideForm(SecondOpForm):
         description=_l("For example: still at the lab, sent to the new center on 3 May."),
     )
 
+    def values(self) -> dict[str, Any]:
+        return {
+            "lab": self.lab.data,
+            "accession_number": self.accession_number.data or "",
+            "specimen_ids": self.specimen_ids.data or "",
+            "count": self.count.data,
+            "material": self.material.data,
+            "location": self.location.data or "",
+        }
+
 
 MONTHS = [("", _l("Month (if you know it)"))] + [(str(m), str(m)) for m in range(1, 13)]
 

@@ -266,3 +266,23 @@ def test_view_only_caregiver_sees_the_item_but_cannot_save_it(tmp_path):
         client.post(f"{BASE}/{packet_id}/timeline", data={"year": "2024", "title": "x"}).status_code
         == 404
     )
+
+
+def test_a_missing_object_is_audited_under_the_action_the_request_attempted(
+    client, auth, packets, audit_log
+):
+    """The item page is read with GET and saved with POST: not found, each is
+    recorded under its own action (the service raises NotFound; the blueprint
+    audits it once)."""
+    auth.login("p-maria")
+    packet_id = packets.create()
+    missing = packets.item_id(packet_id, "pathology_reports") + 1000
+    for method, action in (("GET", "view"), ("POST", "change")):
+        del audit_log[:]
+        response = client.open(
+            f"{BASE}/{packet_id}/items/{missing}", method=method,
+            data={"status": "received", "version": "1"},
+        )
+        assert response.status_code == 404
+        assert [(e.action, e.category, e.outcome, e.object_id) for e in audit_log] == [
+            (action, "packet_item", "not_found", str(missing))], method
