@@ -1,14 +1,17 @@
 """The comparison: one row per field, one cell per opinion, and where the
-opinions differ. Request-free and without presentation: the template decides
-how a row looks (``_macros.html``'s ``row_classes``).
+opinions differ. Request-free and without presentation: the caller says how a
+stored value reads (the views pass :func:`.fields.display_value`, dates in the
+reader's locale), and the template decides how a row looks (``_macros.html``'s
+``row_classes``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from .fields import OPINION_FIELDS, OpinionField, comparable, display_value
+from .fields import OPINION_FIELDS, OpinionField, comparable
 from .models import MARKS, Worksheet
 
 
@@ -46,9 +49,14 @@ class Row:
         return self.field.compared and not self.mark and self.text_differs
 
 
-def comparison_rows(worksheet: Worksheet, marks: Mapping[str, str] | None = None) -> list[Row]:
-    """Rows in field order. ``marks`` overrides the stored marks (to show a
-    user's unsaved marks back to them after a conflict)."""
+#: How a stored value reads in a cell: ``(field, stored value) -> text``.
+Show = Callable[[OpinionField, Any], str]
+
+
+def comparison_rows(worksheet: Worksheet, marks: Mapping[str, str] | None = None, *, show: Show) -> list[Row]:
+    """Rows in field order, each cell the text ``show`` makes of the stored
+    value. ``marks`` overrides the stored marks (to show a user's unsaved
+    marks back to them after a conflict)."""
     chosen = worksheet.marks if marks is None else marks
     rows = []
     for spec in OPINION_FIELDS:
@@ -56,7 +64,7 @@ def comparison_rows(worksheet: Worksheet, marks: Mapping[str, str] | None = None
         rows.append(
             Row(
                 field=spec,
-                values=tuple(display_value(spec, getattr(o, spec.key)) for o in worksheet.opinions),
+                values=tuple(show(spec, getattr(o, spec.key)) for o in worksheet.opinions),
                 mark=mark if mark in MARKS else "",
             )
         )

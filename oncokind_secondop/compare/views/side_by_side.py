@@ -17,7 +17,7 @@ from ...responses import attachment_response, head_response, is_head
 from ...signals import emit_audit
 from .. import services
 from ..comparison import comparison_rows, differing_rows
-from ..fields import COMPARED_FIELDS, GROUPS
+from ..fields import COMPARED_FIELDS, GROUPS, display_value
 from ..forms import MARK_CHOICES, MarksForm, mark_field_name
 from ..guidance import QUESTIONS, active_prompts
 from ..models import Worksheet
@@ -25,7 +25,7 @@ from .common import WORKSHEET, conflict_rows, pid, render, routes, store, titles
 
 
 def _comparison_context(worksheet: Worksheet, marks: dict[str, str] | None = None) -> dict[str, Any]:
-    rows = comparison_rows(worksheet, marks)
+    rows = comparison_rows(worksheet, marks, show=display_value)
     differing, from_marks = differing_rows(rows)
     return {
         "worksheet": worksheet,
