@@ -61,11 +61,9 @@ def conflict_rows(pairs: list[tuple[Any, str, str]]) -> list[ConflictRow]:
 
 def opinion_title(opinion: Opinion, number: int) -> str:
     name = opinion.doctor or opinion.center
-    return (
-        _("Opinion %(number)s: %(name)s", number=number, name=name)
-        if name
-        else _("Opinion %(number)s", number=number)
-    )
+    if name:
+        return str(_("Opinion %(number)s: %(name)s", number=number, name=name))
+    return str(_("Opinion %(number)s", number=number))
 
 
 def titles(worksheet: Worksheet) -> list[str]:
