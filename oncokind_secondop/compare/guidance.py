@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import _l
-from .services import Row
+from .comparison import Row
 
 #: Asked of every team. Kept short so they fit on the letter.
 QUESTIONS: tuple[Any, ...] = (

@@ -203,10 +203,9 @@ def test_concurrent_saves_one_wins_atomically(app, compare):
     def save(opinion_id: int, plan: str) -> None:
         with app.test_request_context():
             records = current_secondop.records
-            opinion = records.get(services.Opinion, "p-maria", opinion_id)
             barrier.wait()
             try:
-                services.save_opinion("p-maria", worksheet_id, opinion, version, {"plan": plan})
+                services.save_opinion(records, "p-maria", worksheet_id, opinion_id, version, {"plan": plan})
                 results[opinion_id] = "saved"
             except StaleVersion:
                 results[opinion_id] = "stale"

@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from oncokind_secondop.adapters import StaleVersion
 from oncokind_secondop.compare import services
 from oncokind_secondop.compare.fields import COMPARED_KEYS
-from oncokind_secondop.compare.models import Opinion, Worksheet
+from oncokind_secondop.compare.models import Worksheet
 from oncokind_secondop.extension import current_secondop
 from oncokind_secondop.limits import LimitReached
 
@@ -39,7 +39,8 @@ class WorksheetMachine(RuleBasedStateMachine):
         self.app = create_app(Path(self.tmp.name))
         _reset_database(self.app)
         with self.app.app_context():
-            self.worksheet_id = services.create_worksheet(PATIENT, "Machine", "").id
+            records = current_secondop.records
+            self.worksheet_id = services.create_worksheet(records, PATIENT, "Machine", "", max_worksheets=20).id
         self.version = 1
         self.plans: dict[int, str] = {}  # opinion id -> plan
         self.order: list[int] = []  # opinion ids, in column order
@@ -71,7 +72,7 @@ class WorksheetMachine(RuleBasedStateMachine):
 
         def action(version: int) -> None:
             opinion = services.add_opinion(
-                PATIENT, self.worksheet_id, version, {"doctor": "Dr", "plan": plan},
+                current_secondop.records, PATIENT, self.worksheet_id, version, {"doctor": "Dr", "plan": plan},
                 max_opinions=MAX_OPINIONS,
             )
             created.append(opinion.id)
@@ -92,8 +93,8 @@ class WorksheetMachine(RuleBasedStateMachine):
         stale = stale and self.version > 1
 
         def action(version: int) -> None:
-            opinion = current_secondop.records.get(Opinion, PATIENT, opinion_id)
-            services.save_opinion(PATIENT, self.worksheet_id, opinion, version, {"plan": plan})
+            services.save_opinion(current_secondop.records, PATIENT, self.worksheet_id, opinion_id, version,
+                                  {"plan": plan})
 
         if self._call(stale, action):
             self.plans[opinion_id] = plan
@@ -105,8 +106,7 @@ class WorksheetMachine(RuleBasedStateMachine):
         stale = stale and self.version > 1
 
         def action(version: int) -> None:
-            opinion = current_secondop.records.get(Opinion, PATIENT, opinion_id)
-            services.remove_opinion(PATIENT, self.worksheet_id, opinion, version)
+            services.remove_opinion(current_secondop.records, PATIENT, self.worksheet_id, opinion_id, version)
 
         if self._call(stale, action):
             del self.plans[opinion_id]
@@ -119,8 +119,7 @@ class WorksheetMachine(RuleBasedStateMachine):
         stale = stale and self.version > 1
 
         def action(version: int) -> None:
-            opinion = current_secondop.records.get(Opinion, PATIENT, opinion_id)
-            services.move_opinion(PATIENT, self.worksheet_id, opinion, version, step)
+            services.move_opinion(current_secondop.records, PATIENT, self.worksheet_id, opinion_id, version, step)
 
         if self._call(stale, action):
             index = self.order.index(opinion_id)
@@ -130,7 +129,10 @@ class WorksheetMachine(RuleBasedStateMachine):
     @rule(new=marks, stale=st.booleans())
     def mark(self, new: dict[str, str], stale: bool) -> None:
         stale = stale and self.version > 1
-        if self._call(stale, lambda v: services.save_marks(PATIENT, self.worksheet_id, v, new)):
+        def action(version: int) -> None:
+            services.save_marks(current_secondop.records, PATIENT, self.worksheet_id, version, new)
+
+        if self._call(stale, action):
             self.marks = dict(new)
 
     @invariant()

@@ -120,9 +120,10 @@ def test_a_stored_extreme_date_shows_on_every_page_and_export_without_a_500(
 def test_a_stored_extreme_opinion_date_shows_and_exports_without_a_500(
         app: Flask, maria: FlaskClient, when: date) -> None:
     with app.app_context():
-        sheet = compare_services.create_worksheet("p-maria", "Choice", "").id
-        compare_services.add_opinion("p-maria", sheet, 1, {"doctor": "Dr A", "seen_on": when}, max_opinions=6)
-        compare_services.add_opinion("p-maria", sheet, 2, {"doctor": "Dr B", "seen_on": date(2026, 1, 2)},
+        rs = current_secondop.records
+        sheet = compare_services.create_worksheet(rs, "p-maria", "Choice", "", max_worksheets=20).id
+        compare_services.add_opinion(rs, "p-maria", sheet, 1, {"doctor": "Dr A", "seen_on": when}, max_opinions=6)
+        compare_services.add_opinion(rs, "p-maria", sheet, 2, {"doctor": "Dr B", "seen_on": date(2026, 1, 2)},
                                      max_opinions=6)
     assert rows(app, Worksheet)[0].version == 3
     for url in (f"{COMPARE}/", f"{COMPARE}/{sheet}", f"{COMPARE}/{sheet}/side-by-side",
