@@ -98,18 +98,6 @@ def patient_view(action: str, category: str) -> Callable[[F], F]:
     return decorator
 
 
-def get_or_404(model: type[T], object_id: int, *, action: str, category: str) -> T:
-    """One record of the acting patient, or 404 with a ``not_found`` audit event.
-
-    Another patient's record is indistinguishable from a missing one."""
-    # (T is one of the package's PatientOwned models; packet's child_or_404 narrows it further)
-    record = current_secondop.records.get(model, acting().patient.id, object_id)  # type: ignore[type-var]
-    if record is None:
-        emit_audit(action, category, outcome="not_found", object_id=object_id)
-        abort(404)
-    return record
-
-
 _ERROR_OUTCOMES = {400: "invalid", 403: "denied", 404: "not_found", 409: "conflict", 413: "invalid"}
 
 

@@ -8,9 +8,10 @@ patient, or a child of another packet (even the same patient's), raises
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from ...adapters import RecordStore
+from ...db import PatientOwned
 from ...errors import NotFound
 from ..checklist import BY_KEY, LETTER_ENTRIES
 from ..models import ChecklistItem, Document, Facility, Packet, SlideRecord, TimelineEvent
@@ -29,7 +30,8 @@ class _InPacket(Protocol):
     def packet_id(self) -> int: ...
 
 
-C = TypeVar("C", bound=_InPacket)
+# Every child model is a PatientOwned row with a packet_id (_InPacket).
+C = TypeVar("C", bound=PatientOwned)
 
 
 def get_packet(store: RecordStore, patient_id: str, packet_id: int) -> Packet:
@@ -44,7 +46,7 @@ def get_child(store: RecordStore, patient_id: str, model: type[C], object_id: in
     """A record of this patient that also belongs to ``packet``; a child of
     another packet (even the same patient's) is not found like a stranger's."""
     record = store.get(model, patient_id, object_id)
-    if record is None or record.packet_id != packet.id:
+    if record is None or cast(_InPacket, record).packet_id != packet.id:
         raise NotFound(object_id)
     return record
 
