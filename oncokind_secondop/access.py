@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -47,7 +47,7 @@ def acting() -> Acting:
     ctx = g.get("secondop_acting")
     if ctx is None:
         raise RuntimeError("acting() used outside a patient_view")
-    return ctx
+    return cast(Acting, ctx)
 
 
 def choose_patient(patients: list[PatientRef]) -> PatientRef | None:

@@ -29,6 +29,7 @@ from wtforms.validators import InputRequired
 
 from . import errors
 from .access import SESSION_KEY, audit_error_answer, choose_patient
+from .adapters import PatientRef
 from .capabilities import mounted
 from .csrf import protect_blueprint_request
 from .extension import current_secondop
@@ -119,7 +120,7 @@ def hub() -> ResponseReturnValue:
     """The front door: what the package offers, and for whom you are acting."""
     actor = current_secondop.auth.current_actor()
     patient = None
-    patients: list = []
+    patients: list[PatientRef] = []
     if actor is not None:
         patients = list(current_secondop.auth.patients_for(actor))
         patient = choose_patient(patients)

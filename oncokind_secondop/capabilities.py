@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from .compare import views as compare_views
 from .config import CAPABILITY_NAMES
 from .learn import views as learn_views
-from .packet import export_views as packet_export_views
 from .packet import views as packet_views
+from .packet.export import views as packet_export_views
 from .routes import HubCard, Routes
 
 

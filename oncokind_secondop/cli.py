@@ -1,6 +1,8 @@
 """``flask secondop ...`` commands for hosts."""
 from __future__ import annotations
 
+from typing import cast
+
 import click
 from flask.cli import AppGroup
 from sqlalchemy import Engine
@@ -16,7 +18,7 @@ def _engine() -> Engine:
     engine = getattr(current_secondop.record_store, "engine", None)
     if engine is None:
         raise click.ClickException("The record store has no SQLAlchemy engine to migrate.")
-    return engine
+    return cast(Engine, engine)
 
 
 @secondop_cli.command("db-upgrade")

@@ -186,7 +186,7 @@ def _with_validator(unbound_field: Any, options: dict[str, Any], validator: Any,
     return {**options, "validators": [validator, *current] if first else [*current, validator]}
 
 
-class SecondOpForm(FlaskForm):
+class SecondOpForm(FlaskForm):  # type: ignore[misc]  # the library ships no types
     """Every package form: WTForms' own messages come from our domain, text
     fields never keep a NUL character, one-line fields refuse control
     characters and dates stay within the years we accept."""

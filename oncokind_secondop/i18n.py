@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from babel import Locale
 from babel.numbers import format_decimal
@@ -26,7 +26,7 @@ DOMAIN = "oncokind_secondop"
 PACKAGE_TRANSLATIONS = Path(__file__).parent / "translations"
 
 
-class SecondOpDomain(Domain):
+class SecondOpDomain(Domain):  # type: ignore[misc]  # the library ships no types
     """A Flask-Babel domain whose folders and cache are per application, so
     two apps in one process with different overrides never mix catalogs."""
 
@@ -41,19 +41,29 @@ class SecondOpDomain(Domain):
 
     def get_translations_cache(self, ctx: Any) -> dict[Any, Any]:
         if has_app_context() and "secondop" in current_app.extensions:
-            return current_app.extensions["secondop"].translations_cache
-        return self.cache
+            return cast(dict[Any, Any], current_app.extensions["secondop"].translations_cache)
+        return cast(dict[Any, Any], self.cache)
 
     def get_translations(self) -> Translations | NullTranslations:
         if not has_app_context() or "babel" not in current_app.extensions:
             return NullTranslations()
-        return super().get_translations()
+        return cast(Translations | NullTranslations, super().get_translations())
 
 
 domain = SecondOpDomain()
 
-gettext = domain.gettext
-ngettext = domain.ngettext
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """Our domain's translation of ``string`` (English outside an app)."""
+    return str(domain.gettext(string, **variables))
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """Our domain's plural form for ``num`` (``%(num)s`` is set too)."""
+    return str(domain.ngettext(singular, plural, num, **variables))
+
+
 lazy_gettext = domain.lazy_gettext
 lazy_ngettext = domain.lazy_ngettext
 _ = gettext
@@ -64,7 +74,7 @@ def current_locale() -> Locale:
     if has_app_context() and "babel" in current_app.extensions:
         locale = get_locale()
         if locale is not None:
-            return locale
+            return cast(Locale, locale)
     return Locale("en")
 
 

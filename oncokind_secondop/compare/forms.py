@@ -100,7 +100,7 @@ class _OpinionFormBase(VersionedForm):
                 ),
             ]
             ok = False
-        return ok
+        return bool(ok)
 
     def values(self) -> dict[str, Any]:
         """What to store: stripped text, a date or None, a known choice or ""."""

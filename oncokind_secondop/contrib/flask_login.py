@@ -8,7 +8,7 @@ on their next click.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from flask import abort, current_app
 from flask.typing import ResponseReturnValue
@@ -73,4 +73,4 @@ class FlaskLoginAuth(AuthAdapter):
         manager = getattr(current_app, "login_manager", None)
         if manager is None:
             abort(401)
-        return manager.unauthorized()  # the host's login view, its message and "next"
+        return cast(ResponseReturnValue, manager.unauthorized())  # the host's login view, its message and "next"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import mimetypes
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template, url_for
@@ -43,7 +43,7 @@ def _fetcher_class() -> type:
     render a PDF should not pay for it at start-up."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class StaticURLFetcher(URLFetcher):
+    class StaticURLFetcher(URLFetcher):  # type: ignore[misc]  # the library ships no types
         """Answers only for the package's static files (and inline ``data:``
         URLs); anything else raises :class:`PdfFetchRefused`."""
 
@@ -72,4 +72,4 @@ def render_pdf(template: str, *, attachments: list[Any] | None = None,
     html = render_template(template, secondop_pdf=True, **context)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher or static_url_fetcher())
     current_app.logger.debug("rendering PDF from %s", template)  # template name only: no patient data
-    return document.write_pdf(pdf_variant="pdf/ua-1", attachments=attachments or None)
+    return cast(bytes, document.write_pdf(pdf_variant="pdf/ua-1", attachments=attachments or None))

@@ -53,7 +53,7 @@ _ENTRY_TIME: ContextVar[tuple[int, ...] | None] = ContextVar("secondop_zip_entry
                                                              default=None)
 
 
-class _DatedInfo(_ng.ZipStreamInfo):
+class _DatedInfo(_ng.ZipStreamInfo):  # type: ignore[misc]  # the library ships no types
     def __init__(self, filename: str, date_time: Any = None) -> None:
         super().__init__(filename, date_time or _ENTRY_TIME.get())
 
@@ -61,7 +61,7 @@ class _DatedInfo(_ng.ZipStreamInfo):
 _ng.ZipStreamInfo = _DatedInfo
 
 
-class _DatedZipStream(zipstream.ZipStream):
+class _DatedZipStream(zipstream.ZipStream):  # type: ignore[misc]  # the library ships no types
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.entry_times: list[tuple[int, ...] | None] = []  # one per add(), in order

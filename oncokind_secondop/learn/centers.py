@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 from flask import current_app
@@ -202,7 +202,7 @@ def _read(path: Path) -> dict[str, Any]:
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise CentersFileError(f"Centers file {path} is not valid at {where}: {error.message}")
-    return data
+    return cast(dict[str, Any], data)
 
 
 def _build(data: Mapping[str, Any]) -> Directory:

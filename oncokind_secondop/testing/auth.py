@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from flask import Flask
@@ -55,7 +56,7 @@ class AuthAdapterContract:
         return False
 
     def auth_of(self, app: Flask) -> AuthAdapter:
-        return app.extensions["secondop"].auth
+        return cast(AuthAdapter, app.extensions["secondop"].auth)
 
     # -- fixtures -----------------------------------------------------------
     @pytest.fixture

@@ -236,7 +236,8 @@ def _walk(src: _Source, budget: _Budget, limits: DicomLimits, *, implicit: bool,
           little: bool) -> None:
     """The data set. One ``take`` and one ``unpack`` per element on the common
     path: this loop is the whole cost of a file made of tiny elements."""
-    from pydicom.datadict import DicomDictionary  # tag -> (VR, ...): to enter implicit SQs
+    # tag -> (VR, ...): to enter implicit SQs (public, documented, but not in pydicom's __all__)
+    from pydicom.datadict import DicomDictionary  # type: ignore[attr-defined]
 
     order = "<" if little else ">"
     header = struct.Struct(order + "HH2sH")   # tag, VR, short length (explicit)

@@ -28,7 +28,7 @@ REQUEST_BOUND = (
     "oncokind_secondop.uploads",
     "oncokind_secondop.exports",
     "oncokind_secondop.packet.views",
-    "oncokind_secondop.packet.export_views",
+    "oncokind_secondop.packet.export.views",
     "oncokind_secondop.packet.forms",
     "oncokind_secondop.packet.display",
 )

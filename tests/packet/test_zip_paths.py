@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oncokind_secondop.exports.packet_zip import plan_files
 from oncokind_secondop.packet.checklist import CHECKLIST
+from oncokind_secondop.packet.export.packet_zip import plan_files
 
 
 @dataclass

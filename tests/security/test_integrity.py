@@ -15,7 +15,7 @@ file (same size, so only the hash can tell):
 
 Before this test the summary PDF was made from a packet with a damaged file,
 vouching for a SHA-256 the stored bytes no longer had
-(fixed in ``oncokind_secondop/packet/export_views.py``).
+(fixed in ``oncokind_secondop/packet/export/views.py``).
 """
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from oncokind_secondop.exports import packet_zip
 from oncokind_secondop.exports.zipstream import MemberMismatch
+from oncokind_secondop.packet.export import packet_zip
 from oncokind_secondop.packet.models import Document
 
 from ..packet.conftest import BASE, PacketHelper

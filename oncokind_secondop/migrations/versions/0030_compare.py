@@ -5,6 +5,8 @@ Revises: 0020_packet
 Create Date: 2026-11-23
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-def _patient_owned() -> list[sa.Column]:
+def _patient_owned() -> list[sa.Column[Any]]:
     return [
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("patient_id", sa.String(length=64), nullable=False),

@@ -24,7 +24,7 @@ from ...signals import emit_audit
 from ..display import page_context
 
 #: Every route of the packet pages (``capabilities.py`` mounts it, beside
-#: ``export_views.routes``); each view module adds its routes to it.
+#: ``export.views.routes``); each view module adds its routes to it.
 routes = Routes()
 HUB = HubCard(
     "secondop.packet_index",

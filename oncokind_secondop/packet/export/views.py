@@ -11,15 +11,16 @@ from datetime import UTC, datetime
 from flask import render_template
 from flask.typing import ResponseReturnValue
 
-from ..access import acting, patient_view
-from ..exports import packet_summary, packet_zip
-from ..extension import current_secondop
-from ..i18n import _
-from ..responses import attachment_response, head_response, is_head
-from ..routes import Routes
-from ..signals import emit_audit
-from . import services
-from .models import Packet
+from ...access import acting, patient_view
+from ...extension import current_secondop
+from ...i18n import _
+from ...responses import attachment_response, head_response, is_head
+from ...routes import Routes
+from ...signals import emit_audit
+from .. import services
+from ..models import Packet
+from . import packet_zip
+from . import summary as packet_summary
 
 EXPORT = "packet_export"
 

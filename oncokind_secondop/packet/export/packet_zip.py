@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..adapters import FileStore
-from ..uploads import CorruptFile, open_verified
-from .zipstream import ArcnameBook, ZipMember, safe_component, stream_zip
+from ...adapters import FileStore
+from ...exports.zipstream import ArcnameBook, ZipMember, safe_component, stream_zip
+from ...uploads import CorruptFile, open_verified
 
 MANIFEST_FORMAT = "oncokind-secondop-packet/1"
 SUMMARY_NAME = "summary.pdf"

@@ -14,14 +14,14 @@ from typing import Any
 
 from flask import render_template
 
-from ..access import acting
-from ..extension import current_secondop
-from ..packet import services
-from ..packet.checklist import BY_KEY, EVENT_KINDS, SLIDE_MATERIALS, STATUSES
-from ..packet.display import event_date_label
-from ..packet.services import PacketContents
-from . import budget
-from .pdf import render_pdf
+from ...access import acting
+from ...exports import budget
+from ...exports.pdf import render_pdf
+from ...extension import current_secondop
+from .. import services
+from ..checklist import BY_KEY, EVENT_KINDS, SLIDE_MATERIALS, STATUSES
+from ..display import event_date_label
+from ..services import PacketContents
 
 SUMMARY_TEMPLATE = "secondop/packet/summary_pdf.html"
 INDEX_TEMPLATE = "secondop/packet/zip_index.html"
