@@ -12,8 +12,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
 from oncokind_secondop import models  # noqa: F401
+from oncokind_secondop.contrib.sqlalchemy import SQLAlchemyRecordStore
 from oncokind_secondop.db import Base
 from oncokind_secondop.extension import current_secondop
 from oncokind_secondop.signals import AuditEvent, audit_event
@@ -166,3 +169,18 @@ def _push_request_context() -> None:
     context -- one ``g`` (Flask-Login's cached user: a second client acted as the
     first) and one database session. Here each request gets its own, as on a
     real server; a test that needs a context pushes it itself."""
+
+
+# Services run without an app (issue 14): tests/<capability>/test_services_*.py.
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLAlchemyRecordStore]:
+    """A record store on a fresh SQLite file and a plain Session: no Flask
+    app, no app context (the ``session=`` path needs neither)."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'services.db'}")
+    Base.metadata.create_all(engine)
+    session = Session(engine)
+    try:
+        yield SQLAlchemyRecordStore(session=session)
+    finally:
+        session.close()
+        engine.dispose()

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
 from oncokind_secondop.compare.fields import OPINION_FIELDS
 from oncokind_secondop.compare.models import Opinion, Worksheet
-from oncokind_secondop.contrib.sqlalchemy import SQLAlchemyRecordStore
 from oncokind_secondop.extension import current_secondop
-from oncokind_secondop.models import Base
 
 BASE = "/second-opinion/compare"
 
@@ -114,18 +108,4 @@ def compare(app: Flask, client: FlaskClient, auth: Any) -> CompareHelper:
     return CompareHelper(app, client)
 
 
-# -- services without an app (issue 14) ------------------------------------
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SQLAlchemyRecordStore]:
-    """A record store on a fresh SQLite file and a plain Session: no Flask
-    app, no app context (the ``session=`` path needs neither)."""
-    engine = create_engine(f"sqlite:///{tmp_path / 'services.db'}")
-    Base.metadata.create_all(engine)
-    session = Session(engine)
-    try:
-        yield SQLAlchemyRecordStore(session=session)
-    finally:
-        session.close()
-        engine.dispose()
+# -- services without an app (issue 14): the `store` fixture is in tests/conftest.py

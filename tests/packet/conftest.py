@@ -13,13 +13,9 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
 from oncokind_secondop.contrib.localfs import LocalFileStore
-from oncokind_secondop.contrib.sqlalchemy import SQLAlchemyRecordStore
 from oncokind_secondop.extension import current_secondop
-from oncokind_secondop.models import Base
 from oncokind_secondop.packet.models import ChecklistItem, Document, Packet, TimelineEvent
 
 from ..conftest import collect_page_errors
@@ -173,21 +169,8 @@ def page(browser: Any) -> Iterator[Any]:
 __all__ = ["BASE", "PacketHelper", "Packet", "Document"]
 
 
-# -- services without an app (issue 14) ------------------------------------
+# -- services without an app (issue 14): the `store` fixture is in tests/conftest.py
 
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SQLAlchemyRecordStore]:
-    """A record store on a fresh SQLite file and a plain Session: no Flask
-    app, no app context (the ``session=`` path needs neither)."""
-    engine = create_engine(f"sqlite:///{tmp_path / 'services.db'}")
-    Base.metadata.create_all(engine)
-    session = Session(engine)
-    try:
-        yield SQLAlchemyRecordStore(session=session)
-    finally:
-        session.close()
-        engine.dispose()
 
 
 @pytest.fixture
