@@ -153,3 +153,24 @@ class RecordsLetterForm(SecondOpForm):
         if self.send_to.data == "other" and not (field.data or "").strip():
             raise ValidationError(
                 _("Please name the doctor or center that should get the records."))
+
+    def letter(self) -> dict[str, Any]:
+        """What the letter templates need from this validated form (nothing else)."""
+        labels = choice_labels(self.items)
+        return {
+            "patient_name": (self.patient_name.data or "").strip(),
+            "other_names": (self.other_names.data or "").strip(),
+            "date_of_birth": self.date_of_birth.parsed,
+            "record_number": (self.record_number.data or "").strip(),
+            "facility": (self.facility.data or "").strip(),
+            "facility_address": (self.facility_address.data or "").strip(),
+            "dates_of_care": (self.dates_of_care.data or "").strip(),
+            "records": [labels[key] for key in self.items.data or []],
+            "record_keys": list(self.items.data or []),
+            "format": self.format.data,
+            "send_to": self.send_to.data,
+            "recipient_name": (self.recipient_name.data or "").strip(),
+            "address": (self.address.data or "").strip(),
+            "contact": (self.contact.data or "").strip(),
+            "today": date.today(),
+        }

@@ -7,11 +7,16 @@ database, no log line, no audit event holding what was typed.
 """
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from flask import abort, render_template, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
 from ..exports.pdf import render_pdf
+from ..extension import current_secondop
 from ..i18n import _l
 from ..responses import attachment_response
 from ..routes import HubCard, Routes
@@ -19,13 +24,29 @@ from . import content
 from .centers import US_STATES, current_directory, find, init_directory
 from .forms import RecordsLetterForm, SelfCheckForm
 from .selfcheck import assess
-from .services import learn_page, letter_context
 
 routes = Routes()
 HUB = HubCard("secondop.learn_index", _l("Learn about second opinions"),
               _l("Short pages on when a second opinion helps, how to ask for one, and how to get "
                  "your records. Take a quick self-check, print what to say, or find a center."),
               order=10)
+
+F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
+
+
+def learn_page(view: F) -> F:
+    """Learn pages are public unless ``SECONDOP_LEARN_REQUIRES_LOGIN`` is set;
+    then an anonymous visitor goes to the portal's login. No audit event:
+    these pages hold no patient data."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        state = current_secondop
+        if state.config["SECONDOP_LEARN_REQUIRES_LOGIN"] and state.auth.current_actor() is None:
+            return state.auth.login_redirect()
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 @routes.record_once
@@ -80,7 +101,7 @@ def letter() -> ResponseReturnValue:
     form = RecordsLetterForm()
     action = request.form.get("action", "show")
     if request.method == "POST" and action != "edit" and form.validate():
-        context = letter_context(form)
+        context: dict[str, Any] = {"letter": form.letter()}
         if action == "pdf":
             pdf = render_pdf("secondop/learn/letter_pdf.html", **context)
             return attachment_response(pdf, filename="records-request-letter.pdf",
