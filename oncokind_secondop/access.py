@@ -119,11 +119,13 @@ def audit_object(object_id: object, recipient: str | None = None) -> None:
 def _audit_answer(action: str, category: str, result: ResponseReturnValue,
                   url_kwargs: dict[str, Any]) -> None:
     """The request's single event, derived from the view's answer: a GET of a
-    form declared "change"/"add"/"delete" is a "view"; the outcome follows
+    form declared "change"/"add"/"delete", or a HEAD of an export, is a "view"; the outcome follows
     the status; the object is the one named with :func:`audit_object`, else
     the innermost id in the URL."""
     if request.method in ("GET", "HEAD") and action in ("change", "add", "delete"):
         action = "view"
+    elif request.method == "HEAD" and action == "export":
+        action = "view"  # headers only: nothing left the package
     status = current_app.make_response(result).status_code
     outcome = "success" if status < 400 else _ERROR_OUTCOMES.get(
         status, "error" if status >= 500 else "invalid")
