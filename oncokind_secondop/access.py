@@ -61,10 +61,14 @@ def choose_patient(patients: list[PatientRef]) -> PatientRef | None:
     return None
 
 
-def patient_view(action: str, category: str) -> Callable[[F], F]:
+def patient_view(action: str, category: str, *, audits: bool = False) -> Callable[[F], F]:
     """Require a logged-in actor allowed to do ``action`` on the patient they
     act for. Anonymous visitors go to the portal's login; a user with several
-    patients and none chosen goes to the chooser."""
+    patients and none chosen goes to the chooser.
+
+    With ``audits=True`` the decorator also sends the request's audit event
+    when the view answered without sending one (see :func:`_audit_answer`);
+    views not yet moved to it still send their own."""
     if action not in ACTIONS:  # a host that allow-lists ACTIONS would deny it
         raise ValueError(f"{action!r} is not in adapters.ACTIONS")
 
@@ -88,7 +92,12 @@ def patient_view(action: str, category: str) -> Callable[[F], F]:
                            patient_id=patient.id)
                 abort(404)
             g.secondop_acting = Acting(actor=actor, patient=patient)
-            return view(*args, **kwargs)
+            result = view(*args, **kwargs)
+            # A view that raised is answered by the blueprint's error pages,
+            # which send that request's event (audit_error_answer, not_found).
+            if audits and not g.get("secondop_audited"):
+                _audit_answer(action, category, result, kwargs)
+            return result
 
         # Marks the view as touching patient data (what it audits by default):
         # tools and tests find patient views through app.view_functions.
@@ -96,6 +105,35 @@ def patient_view(action: str, category: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def audit_object(object_id: object, recipient: str | None = None) -> None:
+    """Name the object (and, for an export, the recipient) of this request's
+    audit event, when it is not the innermost id in the URL (a record just
+    created, say). :func:`patient_view` sends the event after the view."""
+    g.secondop_audit_object = object_id
+    if recipient is not None:
+        g.secondop_audit_recipient = recipient
+
+
+def _audit_answer(action: str, category: str, result: ResponseReturnValue,
+                  url_kwargs: dict[str, Any]) -> None:
+    """The request's single event, derived from the view's answer: a GET of a
+    form declared "change"/"add"/"delete", or a HEAD of an export, is a "view"; the outcome follows
+    the status; the object is the one named with :func:`audit_object`, else
+    the innermost id in the URL."""
+    if request.method in ("GET", "HEAD") and action in ("change", "add", "delete"):
+        action = "view"
+    elif request.method == "HEAD" and action == "export":
+        action = "view"  # headers only: nothing left the package
+    status = current_app.make_response(result).status_code
+    outcome = "success" if status < 400 else _ERROR_OUTCOMES.get(
+        status, "error" if status >= 500 else "invalid")
+    object_id = g.get("secondop_audit_object")
+    if object_id is None and url_kwargs:
+        object_id = list(url_kwargs.values())[-1]
+    emit_audit(action, category, outcome=outcome, object_id=object_id,
+               recipient=g.get("secondop_audit_recipient"))
 
 
 _ERROR_OUTCOMES = {400: "invalid", 403: "denied", 404: "not_found", 409: "conflict", 413: "invalid"}

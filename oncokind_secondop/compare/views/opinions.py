@@ -9,7 +9,7 @@ from typing import Any
 from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 
-from ...access import patient_view
+from ...access import audit_object, patient_view
 from ...adapters import StaleVersion
 from ...conflicts import ConflictRow
 from ...form_messages import configured_limit, full_notice, refuse_at_limit
@@ -60,18 +60,18 @@ def _form_context(worksheet: Worksheet, opinion_id: int | None, number: int) -> 
     methods=["GET", "POST"],
     endpoint="compare_opinion_new",
 )
-@patient_view("add", OPINION)
+@patient_view("add", OPINION, audits=True)
 def compare_opinion_new(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
     form = OpinionForm()
     context = _form_context(worksheet, None, len(worksheet.opinions) + 1)
     if not form.is_submitted():
         form.set_version(worksheet.version)
+        # The blank form shows the worksheet: the decorator would say opinion.
         emit_audit("view", WORKSHEET, object_id=worksheet.id)
         notice = full_notice("opinions", len(worksheet.opinions))
         return render(FORM_PAGE, form=form, limit_notice=notice, **context)
     if not form.validate():
-        emit_audit("add", OPINION, outcome="invalid", object_id=worksheet.id)
         return render(FORM_PAGE, form=form, **context), 400
     try:
         opinion = services.add_opinion(
@@ -80,12 +80,10 @@ def compare_opinion_new(worksheet_id: int) -> ResponseReturnValue:
         )
     except LimitReached as exc:  # counted under the worksheet's lock; nothing written
         refuse_at_limit(form, exc)
-        emit_audit("add", OPINION, outcome="invalid", object_id=worksheet.id)
         return render(FORM_PAGE, form=form, **context), 400
     except StaleVersion as stale:
         current: Worksheet = stale.current
         form.set_version(current.version)
-        emit_audit("add", OPINION, outcome="conflict", object_id=worksheet.id)
         context.update(
             worksheet=current,
             number=len(current.opinions) + 1,
@@ -93,7 +91,7 @@ def compare_opinion_new(worksheet_id: int) -> ResponseReturnValue:
             conflict_new=True,
         )
         return render(FORM_PAGE, form=form, **context), 409
-    emit_audit("add", OPINION, object_id=opinion.id)
+    audit_object(opinion.id)
     flash(_("The opinion is saved."), "success")
     return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet.id))
 
@@ -103,17 +101,15 @@ def compare_opinion_new(worksheet_id: int) -> ResponseReturnValue:
     methods=["GET", "POST"],
     endpoint="compare_opinion_edit",
 )
-@patient_view("change", OPINION)
+@patient_view("change", OPINION, audits=True)
 def compare_opinion_edit(worksheet_id: int, opinion_id: int) -> ResponseReturnValue:
     worksheet, opinion = services.get_opinion(store(), pid(), worksheet_id, opinion_id)
     form = OpinionForm(obj=opinion)
     context = _form_context(worksheet, opinion.id, services.opinion_number(worksheet, opinion))
     if not form.is_submitted():
         form.set_version(worksheet.version)
-        emit_audit("view", OPINION, object_id=opinion.id)
         return render(FORM_PAGE, form=form, **context)
     if not form.validate():
-        emit_audit("change", OPINION, outcome="invalid", object_id=opinion.id)
         return render(FORM_PAGE, form=form, **context), 400
     try:
         services.save_opinion(store(), pid(), worksheet.id, opinion.id, form.expected_version(), form.values())
@@ -123,7 +119,6 @@ def compare_opinion_edit(worksheet_id: int, opinion_id: int) -> ResponseReturnVa
         still_there = services.find_opinion(store(), pid(), current, opinion_id)
         saved = services.opinion_values(still_there) if still_there is not None else {}
         form.set_version(current.version)
-        emit_audit("change", OPINION, outcome="conflict", object_id=opinion_id)
         context.update(
             worksheet=current,
             conflict=_opinion_conflict(form, saved),
@@ -131,7 +126,6 @@ def compare_opinion_edit(worksheet_id: int, opinion_id: int) -> ResponseReturnVa
             titles=titles(current),
         )
         return render(FORM_PAGE, form=form, **context), 409
-    emit_audit("change", OPINION, object_id=opinion.id)
     flash(_("Your changes are saved."), "success")
     return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet.id))
 
@@ -141,14 +135,13 @@ def compare_opinion_edit(worksheet_id: int, opinion_id: int) -> ResponseReturnVa
     methods=["GET", "POST"],
     endpoint="compare_opinion_remove",
 )
-@patient_view("delete", OPINION)
+@patient_view("delete", OPINION, audits=True)
 def compare_opinion_remove(worksheet_id: int, opinion_id: int) -> ResponseReturnValue:
     worksheet, opinion = services.get_opinion(store(), pid(), worksheet_id, opinion_id)
     title = opinion_title(opinion, services.opinion_number(worksheet, opinion))
     form = VersionedForm()  # a confirmation that carries the version the person saw
     if not form.is_submitted():
         form.set_version(worksheet.version)
-        emit_audit("view", OPINION, object_id=opinion.id)
         return render(
             "secondop/compare/opinion_remove.html",
             form=form,
@@ -162,7 +155,6 @@ def compare_opinion_remove(worksheet_id: int, opinion_id: int) -> ResponseReturn
         services.remove_opinion(store(), pid(), worksheet.id, opinion.id, form.expected_version())
     except StaleVersion as stale:
         form.set_version(stale.current.version)
-        emit_audit("delete", OPINION, outcome="conflict", object_id=opinion_id)
         return render(
             "secondop/compare/opinion_remove.html",
             form=form,
@@ -171,7 +163,6 @@ def compare_opinion_remove(worksheet_id: int, opinion_id: int) -> ResponseReturn
             title=title,
             conflict=True,
         ), 409
-    emit_audit("delete", OPINION, object_id=opinion_id)
     flash(_("The opinion was removed."), "success")
     return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet_id))
 
@@ -181,7 +172,7 @@ def compare_opinion_remove(worksheet_id: int, opinion_id: int) -> ResponseReturn
     methods=["POST"],
     endpoint="compare_opinion_move",
 )
-@patient_view("change", OPINION)
+@patient_view("change", OPINION, audits=True)
 def compare_opinion_move(worksheet_id: int, opinion_id: int) -> ResponseReturnValue:
     worksheet, opinion = services.get_opinion(store(), pid(), worksheet_id, opinion_id)
     form = MoveForm()
@@ -191,9 +182,7 @@ def compare_opinion_move(worksheet_id: int, opinion_id: int) -> ResponseReturnVa
     try:
         services.move_opinion(store(), pid(), worksheet.id, opinion.id, form.expected_version(), step)
     except StaleVersion as stale:
-        emit_audit("change", OPINION, outcome="conflict", object_id=opinion_id)
         return worksheet_page(stale.current, moved_conflict=True), 409
-    emit_audit("change", OPINION, object_id=opinion_id)
     return redirect(
         url_for("secondop.compare_worksheet", worksheet_id=worksheet.id) + f"#opinion-{opinion_id}"
     )

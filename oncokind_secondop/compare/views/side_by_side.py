@@ -14,7 +14,6 @@ from ...exports import budget
 from ...exports.pdf import render_pdf
 from ...i18n import _
 from ...responses import attachment_response, head_response, is_head
-from ...signals import emit_audit
 from .. import services
 from ..comparison import comparison_rows, differing_rows
 from ..fields import COMPARED_FIELDS, GROUPS, display_value
@@ -53,10 +52,9 @@ def _marks_form(worksheet: Worksheet) -> Any:
 
 
 @routes.route("/compare/<int:worksheet_id>/side-by-side", endpoint="compare_side_by_side")
-@patient_view("view", WORKSHEET)
+@patient_view("view", WORKSHEET, audits=True)
 def compare_side_by_side(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
-    emit_audit("view", WORKSHEET, object_id=worksheet.id)
     return render(
         "secondop/compare/side_by_side.html",
         form=_marks_form(worksheet),
@@ -65,12 +63,11 @@ def compare_side_by_side(worksheet_id: int) -> ResponseReturnValue:
 
 
 @routes.route("/compare/<int:worksheet_id>/side-by-side", methods=["POST"], endpoint="compare_save_marks")
-@patient_view("change", WORKSHEET)
+@patient_view("change", WORKSHEET, audits=True)
 def compare_save_marks(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
     form = _marks_form(worksheet)
     if not form.validate():
-        emit_audit("change", WORKSHEET, outcome="invalid", object_id=worksheet.id)
         return render(
             "secondop/compare/side_by_side.html", form=form, **_comparison_context(worksheet)
         ), 400
@@ -90,23 +87,20 @@ def compare_save_marks(worksheet_id: int) -> ResponseReturnValue:
             ]
         )
         form.set_version(current.version)
-        emit_audit("change", WORKSHEET, outcome="conflict", object_id=worksheet.id)
         return render(
             "secondop/compare/side_by_side.html",
             form=form,
             conflict=conflict,
             **_comparison_context(current, form.marks()),
         ), 409
-    emit_audit("change", WORKSHEET, object_id=worksheet.id)
     flash(_("Your marks are saved."), "success")
     return redirect(url_for("secondop.compare_side_by_side", worksheet_id=worksheet.id) + "#compare-table")
 
 
 @routes.route("/compare/<int:worksheet_id>/letter", endpoint="compare_letter")
-@patient_view("view", WORKSHEET)
+@patient_view("view", WORKSHEET, audits=True)
 def compare_letter(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
-    emit_audit("view", WORKSHEET, object_id=worksheet.id)
     return render("secondop/compare/letter.html", **_comparison_context(worksheet))
 
 
@@ -140,28 +134,24 @@ def _pdf_context(worksheet: Worksheet, include_private: bool) -> dict[str, Any]:
 
 
 @routes.route("/compare/<int:worksheet_id>/comparison.pdf", endpoint="compare_pdf")
-@patient_view("export", WORKSHEET)
+@patient_view("export", WORKSHEET, audits=True)
 def compare_pdf(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
     filename = _("opinion-comparison.pdf")
     if is_head():  # headers only: no PDF is made, no export recorded
-        emit_audit("view", WORKSHEET, object_id=worksheet.id)
         return head_response(filename=filename, mimetype="application/pdf")
     # Private notes leave the patient's pages only when ticked for this export.
     include_private = request.args.get("private_notes") == "yes"
     pdf = render_pdf("secondop/compare/pdf_comparison.html", **_pdf_context(worksheet, include_private))
-    emit_audit("export", WORKSHEET, object_id=worksheet.id)
     return attachment_response(pdf, filename=filename, mimetype="application/pdf", size=len(pdf))
 
 
 @routes.route("/compare/<int:worksheet_id>/letter.pdf", endpoint="compare_letter_pdf")
-@patient_view("export", WORKSHEET)
+@patient_view("export", WORKSHEET, audits=True)
 def compare_letter_pdf(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
     filename = _("letter-to-care-teams.pdf")
     if is_head():  # headers only: no PDF is made, no export recorded
-        emit_audit("view", WORKSHEET, object_id=worksheet.id)
         return head_response(filename=filename, mimetype="application/pdf")
     pdf = render_pdf("secondop/compare/pdf_letter.html", **_comparison_context(worksheet))
-    emit_audit("export", WORKSHEET, object_id=worksheet.id)
     return attachment_response(pdf, filename=filename, mimetype="application/pdf", size=len(pdf))

@@ -7,13 +7,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 
-from ...access import patient_view
+from ...access import audit_object, patient_view
 from ...adapters import StaleVersion
 from ...form_messages import configured_limit, full_notice, refuse_at_limit
 from ...forms_common import VersionedForm
 from ...i18n import _
 from ...limits import LimitReached
-from ...signals import emit_audit
 from .. import services
 from ..forms import NewWorksheetForm, WorksheetForm
 from ..models import Worksheet
@@ -21,19 +20,17 @@ from .common import WORKSHEET, conflict_rows, pid, render, routes, store, titles
 
 
 @routes.route("/compare/", endpoint="compare_index")
-@patient_view("view", WORKSHEET)
+@patient_view("view", WORKSHEET, audits=True)
 def compare_index() -> ResponseReturnValue:
     worksheets = services.list_worksheets(store(), pid())
-    emit_audit("view", WORKSHEET)
     return render("secondop/compare/index.html", worksheets=worksheets)
 
 
 @routes.route("/compare/new", methods=["GET", "POST"], endpoint="compare_new")
-@patient_view("add", WORKSHEET)
+@patient_view("add", WORKSHEET, audits=True)
 def compare_new() -> ResponseReturnValue:
     form = NewWorksheetForm()
     if not form.is_submitted():
-        emit_audit("view", WORKSHEET)
         have = services.count_worksheets(store(), pid())
         return render("secondop/compare/new.html", form=form, limit_notice=full_notice("worksheets", have))
     if form.validate():
@@ -45,31 +42,27 @@ def compare_new() -> ResponseReturnValue:
         except LimitReached as exc:  # nothing written; the form comes back as typed
             refuse_at_limit(form, exc)
         else:
-            emit_audit("add", WORKSHEET, object_id=worksheet.id)
+            audit_object(worksheet.id)
             flash(_("Your worksheet is saved. Now add the opinions you received."), "success")
             return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet.id))
-    emit_audit("add", WORKSHEET, outcome="invalid")
     return render("secondop/compare/new.html", form=form), 400
 
 
 @routes.route("/compare/<int:worksheet_id>", endpoint="compare_worksheet")
-@patient_view("view", WORKSHEET)
+@patient_view("view", WORKSHEET, audits=True)
 def compare_worksheet(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
-    emit_audit("view", WORKSHEET, object_id=worksheet.id)
     return worksheet_page(worksheet)
 
 
 @routes.route("/compare/<int:worksheet_id>/edit", methods=["GET", "POST"], endpoint="compare_edit")
-@patient_view("change", WORKSHEET)
+@patient_view("change", WORKSHEET, audits=True)
 def compare_edit(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
     form = WorksheetForm(obj=worksheet)
     if not form.is_submitted():
-        emit_audit("view", WORKSHEET, object_id=worksheet.id)
         return render("secondop/compare/edit.html", form=form, worksheet=worksheet)
     if not form.validate():
-        emit_audit("change", WORKSHEET, outcome="invalid", object_id=worksheet.id)
         return render("secondop/compare/edit.html", form=form, worksheet=worksheet), 400
     try:
         services.update_worksheet(
@@ -84,21 +77,18 @@ def compare_edit(worksheet_id: int) -> ResponseReturnValue:
             ]
         )
         form.set_version(current.version)
-        emit_audit("change", WORKSHEET, outcome="conflict", object_id=worksheet.id)
         return render("secondop/compare/edit.html", form=form, worksheet=current, conflict=conflict), 409
-    emit_audit("change", WORKSHEET, object_id=worksheet.id)
     flash(_("Your changes are saved."), "success")
     return redirect(url_for("secondop.compare_worksheet", worksheet_id=worksheet.id))
 
 
 @routes.route("/compare/<int:worksheet_id>/delete", methods=["GET", "POST"], endpoint="compare_delete")
-@patient_view("delete", WORKSHEET)
+@patient_view("delete", WORKSHEET, audits=True)
 def compare_delete(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
     form = VersionedForm()  # a confirmation that carries the version the person saw
     if not form.is_submitted():
         form.set_version(worksheet.version)
-        emit_audit("view", WORKSHEET, object_id=worksheet.id)
         return render("secondop/compare/delete.html", form=form, worksheet=worksheet, titles=titles(worksheet))
     if not form.validate():
         abort(400)  # only our own buttons send this form
@@ -106,7 +96,6 @@ def compare_delete(worksheet_id: int) -> ResponseReturnValue:
         services.delete_worksheet(store(), pid(), worksheet.id, form.expected_version())
     except StaleVersion as stale:
         form.set_version(stale.current.version)
-        emit_audit("delete", WORKSHEET, outcome="conflict", object_id=worksheet.id)
         return render(
             "secondop/compare/delete.html",
             form=form,
@@ -114,6 +103,5 @@ def compare_delete(worksheet_id: int) -> ResponseReturnValue:
             titles=titles(stale.current),
             conflict=True,
         ), 409
-    emit_audit("delete", WORKSHEET, object_id=worksheet_id)
     flash(_("The worksheet was deleted."), "success")
     return redirect(url_for("secondop.compare_index"))

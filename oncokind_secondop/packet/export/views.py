@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from flask import render_template
 from flask.typing import ResponseReturnValue
 
-from ...access import acting, patient_view
+from ...access import acting, audit_object, patient_view
 from ...extension import current_secondop
 from ...i18n import _
 from ...responses import attachment_response, head_response, is_head
@@ -36,6 +36,7 @@ def _damaged_files_page(
     try:
         packet_zip.verify_all(current_secondop.files, contents.documents)
     except packet_zip.StoredFileProblem as problem:
+        # An outcome the status does not tell the decorator.
         emit_audit("export", EXPORT, outcome="error", object_id=packet.id)
         return render_template(
             "secondop/packet/file_problem.html",
@@ -47,12 +48,11 @@ def _damaged_files_page(
 
 
 @routes.route("/packet/<int:packet_id>/export/summary.pdf", endpoint="packet_export_pdf")
-@patient_view("export", EXPORT)
+@patient_view("export", EXPORT, audits=True)
 def packet_export_pdf(packet_id: int) -> ResponseReturnValue:
     packet = services.get_packet(current_secondop.records, acting().patient.id, packet_id)
     filename = _("second-opinion-summary.pdf")
     if is_head():
-        emit_audit("view", EXPORT, object_id=packet.id)
         return head_response(filename=filename, mimetype="application/pdf")
     contents = services.packet_contents(current_secondop.records, acting().patient.id, packet)
     # The summary lists every file with its SHA-256 for the receiving team:
@@ -61,17 +61,16 @@ def packet_export_pdf(packet_id: int) -> ResponseReturnValue:
     if damaged is not None:
         return damaged
     pdf = packet_summary.summary_pdf(contents)
-    emit_audit("export", EXPORT, object_id=packet.id, recipient=packet.center_name)
+    audit_object(packet.id, recipient=packet.center_name)
     return attachment_response(pdf, filename=filename, mimetype="application/pdf")
 
 
 @routes.route("/packet/<int:packet_id>/export/packet.zip", endpoint="packet_export_zip")
-@patient_view("export", EXPORT)
+@patient_view("export", EXPORT, audits=True)
 def packet_export_zip(packet_id: int) -> ResponseReturnValue:
     packet = services.get_packet(current_secondop.records, acting().patient.id, packet_id)
     filename = _("second-opinion-packet.zip")
     if is_head():
-        emit_audit("view", EXPORT, object_id=packet.id)
         return head_response(filename=filename, mimetype="application/zip")
     contents = services.packet_contents(current_secondop.records, acting().patient.id, packet)
     store = current_secondop.files
@@ -102,5 +101,5 @@ def packet_export_zip(packet_id: int) -> ResponseReturnValue:
         ),
         full_text_html=full_text,
     )
-    emit_audit("export", EXPORT, object_id=packet.id, recipient=packet.center_name)
+    audit_object(packet.id, recipient=packet.center_name)
     return attachment_response(stream, filename=filename, mimetype="application/zip", size=length)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from ...access import patient_view
+from ...access import audit_object, patient_view
 from ...adapters import StaleVersion
 from ...conflicts import ConflictRow
 from ...form_messages import configured_limit, full_notice, refuse_at_limit
@@ -33,17 +33,16 @@ from .common import (
 
 
 @routes.route("/packet/", endpoint="packet_index")
-@patient_view("view", PACKET)
+@patient_view("view", PACKET, audits=True)
 def packet_index() -> ResponseReturnValue:
     overview = services.overview(store(), patient_id())
-    emit_audit("view", PACKET)
     return render_template(
         T_ + "index.html", packets=overview.packets, progress=overview.progress
     )
 
 
 @routes.route("/packet/new", methods=["GET", "POST"], endpoint="packet_new")
-@patient_view("add", PACKET)
+@patient_view("add", PACKET, audits=True)
 def packet_new() -> ResponseReturnValue:
     others = services.list_packets(store(), patient_id())
     form = NewPacketForm(version="0")
@@ -63,12 +62,11 @@ def packet_new() -> ResponseReturnValue:
         except LimitReached as exc:  # nothing was written; the form comes back as typed
             refuse_at_limit(form, exc)
         else:
-            emit_audit("add", PACKET, object_id=packet.id)
+            audit_object(packet.id)
             flash(_("Your packet is ready. Start with the checklist below."))
             return redirect(url_for("secondop.packet_detail", packet_id=packet.id))
     notice = None
     if not form.is_submitted():  # the form lists this patient's packets to copy from
-        emit_audit("view", PACKET)
         notice = full_notice("packets", len(others))
     return render_template(
         T_ + "packet_form.html", form=form, packet=None, limit_notice=notice
@@ -76,11 +74,10 @@ def packet_new() -> ResponseReturnValue:
 
 
 @routes.route("/packet/<int:packet_id>", endpoint="packet_detail")
-@patient_view("view", PACKET)
+@patient_view("view", PACKET, audits=True)
 def packet_detail(packet_id: int) -> ResponseReturnValue:
     state = services.packet_state(store(), patient_id(), packet_id, detail=True)
     days = request_days()
-    emit_audit("view", PACKET, object_id=state.packet.id)
     return render_template(
         T_ + "detail.html",
         packet=state.packet,
@@ -107,7 +104,7 @@ PACKET_FIELDS = [
 
 
 @routes.route("/packet/<int:packet_id>/edit", methods=["GET", "POST"], endpoint="packet_edit")
-@patient_view("change", PACKET)
+@patient_view("change", PACKET, audits=True)
 def packet_edit(packet_id: int) -> ResponseReturnValue:
     packet = services.get_packet(store(), patient_id(), packet_id)
     form = PacketForm(obj=packet)
@@ -124,36 +121,33 @@ def packet_edit(packet_id: int) -> ResponseReturnValue:
             return conflict(
                 form, exc.current, fields, "packet_form.html", PACKET, packet=exc.current
             )
-        emit_audit("change", PACKET, object_id=packet.id)
         flash(_("Saved."))
         return redirect(url_for("secondop.packet_detail", packet_id=packet.id))
-    if not form.is_submitted():
-        emit_audit("view", PACKET, object_id=packet.id)
     return render_template(T_ + "packet_form.html", form=form, packet=packet), form_status(
         form, "change", PACKET, packet.id
     )
 
 
 @routes.route("/packet/<int:packet_id>/delete", methods=["GET", "POST"], endpoint="packet_delete")
-@patient_view("delete", PACKET)
+@patient_view("delete", PACKET, audits=True)
 def packet_delete(packet_id: int) -> ResponseReturnValue:
     packet = services.get_packet(store(), patient_id(), packet_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         warn_left(services.delete_packet(store(), files(), patient_id(), packet))
-        emit_audit("delete", PACKET, object_id=packet_id)
         flash(_("The packet and its files were deleted."))
         return redirect(url_for("secondop.packet_index"))
     documents = services.count_in_packet(store(), patient_id(), Document, packet.id)
+    # Also after a refused confirmation (a POST), which the decorator would
+    # count as a delete: the page was only shown again.
     emit_audit("view", PACKET, object_id=packet.id)
     return render_template(T_ + "packet_delete.html", form=form, packet=packet, documents=documents)
 
 
 @routes.route("/packet/<int:packet_id>/gaps", endpoint="packet_gaps")
-@patient_view("view", PACKET)
+@patient_view("view", PACKET, audits=True)
 def packet_gaps(packet_id: int) -> ResponseReturnValue:
     state = services.packet_state(store(), patient_id(), packet_id)
-    emit_audit("view", PACKET, object_id=state.packet.id)
     return render_template(
         T_ + "gaps.html",
         event_count=state.event_count,

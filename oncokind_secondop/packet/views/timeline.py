@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from ...access import patient_view
+from ...access import audit_object, patient_view
 from ...adapters import StaleVersion
 from ...conflicts import ConflictRow
 from ...form_messages import configured_limit, full_notice, refuse_at_limit
@@ -36,15 +36,14 @@ def timeline_page(packet: Packet, form: TimelineForm, status: int = 200) -> Resp
 
 
 @routes.route("/packet/<int:packet_id>/timeline", endpoint="packet_timeline")
-@patient_view("view", TIMELINE)
+@patient_view("view", TIMELINE, audits=True)
 def packet_timeline(packet_id: int) -> ResponseReturnValue:
     packet = services.get_packet(store(), patient_id(), packet_id)
-    emit_audit("view", TIMELINE, object_id=packet.id)
     return timeline_page(packet, TimelineForm(version="0"))
 
 
 @routes.route("/packet/<int:packet_id>/timeline", methods=["POST"], endpoint="packet_event_add")
-@patient_view("add", TIMELINE)
+@patient_view("add", TIMELINE, audits=True)
 def packet_event_add(packet_id: int) -> ResponseReturnValue:
     packet = services.get_packet(store(), patient_id(), packet_id)
     form = TimelineForm()
@@ -57,7 +56,7 @@ def packet_event_add(packet_id: int) -> ResponseReturnValue:
         except LimitReached as exc:  # the form shows the limit, with what was typed
             refuse_at_limit(form, exc)
         else:
-            emit_audit("add", TIMELINE, object_id=event.id)
+            audit_object(event.id)
             flash(_("Added to your timeline."))
             return redirect(
                 url_for("secondop.packet_timeline", packet_id=packet.id) + f"#event-{event.id}"
@@ -70,7 +69,7 @@ def packet_event_add(packet_id: int) -> ResponseReturnValue:
     methods=["GET", "POST"],
     endpoint="packet_event_edit",
 )
-@patient_view("change", TIMELINE)
+@patient_view("change", TIMELINE, audits=True)
 def packet_event_edit(packet_id: int, event_id: int) -> ResponseReturnValue:
     packet, event = services.in_packet(store(), patient_id(), packet_id, TimelineEvent, event_id)
     form = TimelineForm(obj=event)
@@ -104,13 +103,10 @@ def packet_event_edit(packet_id: int, event_id: int) -> ResponseReturnValue:
             return conflict(
                 form, current, fields, "event_form.html", TIMELINE, packet=packet, event=current
             )
-        emit_audit("change", TIMELINE, object_id=event.id)
         flash(_("Saved."))
         return redirect(
             url_for("secondop.packet_timeline", packet_id=packet.id) + f"#event-{event.id}"
         )
-    if not form.is_submitted():
-        emit_audit("view", TIMELINE, object_id=event.id)
     return render_template(
         T_ + "event_form.html",
         form=form,
