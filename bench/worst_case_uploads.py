@@ -248,11 +248,50 @@ def table(rows: list[dict[str, object]], heading: str = "worst accepted upload")
     return "\n".join(lines) + "\n"
 
 
+def pikepdf_rows(runs: int) -> list[dict[str, object]]:
+    """What a parser in C++ would give: pikepdf (qpdf) opening each PDF and
+    reading every object, against SHA-256 of the same bytes. pikepdf is not a
+    dependency: install it into a scratch copy of the venv to run this."""
+    import pikepdf  # type: ignore[import-not-found]
+
+    limits = default_limits()
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for what, build in (("PDF at the object limit (the worst case above)", lambda: _pdf(limits.pdf_max_objects)),
+                            ("72-page text report (the ordinary file above)", lambda: _report_pdf(limits))):
+            path = Path(tmp) / "walk.pdf"
+            path.write_bytes(build())
+
+            def walk(path: Path = path) -> None:
+                with pikepdf.open(path) as pdf:
+                    for obj in pdf.objects:
+                        if isinstance(obj, pikepdf.Dictionary):
+                            obj.keys()
+
+            walks, hashes = [], []
+            for _ in range(runs):
+                start = time.perf_counter()
+                walk()
+                walks.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                _sha256(path)
+                hashes.append(time.perf_counter() - start)
+            check_s, sha_s = statistics.median(walks), statistics.median(hashes)
+            rows.append({"type": "pdf (pikepdf)", "what": what, "bytes": path.stat().st_size,
+                         "check_seconds": check_s, "sha256_seconds": sha_s, "ratio": check_s / sha_s})
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--pikepdf", action="store_true",
+                        help="only print pikepdf's object walk of the two PDFs (pikepdf must be installed)")
     args = parser.parse_args(argv)
+    if args.pikepdf:
+        print(table(pikepdf_rows(max(args.runs, 7)), "PDF walked by pikepdf"))
+        return
     rows = measure(args.runs)
     typical = measure(max(args.runs, 7), TYPICAL)
     sys.path.insert(0, str(Path(__file__).resolve().parent))

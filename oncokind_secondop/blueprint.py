@@ -23,7 +23,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
@@ -190,10 +190,6 @@ def _domain_not_found(exc: errors.NotFound) -> ResponseReturnValue:
     return render_error(NotFound())
 
 
-def _domain_invalid(exc: errors.Invalid) -> ResponseReturnValue:
-    return render_error(BadRequest())
-
-
 def build_blueprint(settings: Mapping[str, Any]) -> Blueprint:
     """A new ``secondop`` blueprint for one app: the same name and endpoint
     names whatever is mounted; routes and hub cards only for the capabilities
@@ -211,7 +207,6 @@ def build_blueprint(settings: Mapping[str, Any]) -> Blueprint:
     for code in ERROR_MESSAGES:
         bp.register_error_handler(code, render_error)
     bp.register_error_handler(errors.NotFound, _domain_not_found)
-    bp.register_error_handler(errors.Invalid, _domain_invalid)
     bp.before_app_request(_routing_error_under_prefix)
     core.register(bp)
     for capability in mounted(settings["SECONDOP_CAPABILITIES"]):

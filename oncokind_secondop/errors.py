@@ -23,8 +23,3 @@ class NotFound(DomainError):
     def __init__(self, object_id: object | None = None) -> None:
         super().__init__("no such object for this patient")
         self.object_id = object_id
-
-
-class Invalid(DomainError):
-    """A request only our own pages could have sent wrongly (a tampered hidden
-    field, an unknown button): 400, never a 500."""

@@ -7,7 +7,7 @@ from flask import Flask, g
 from oncokind_secondop import errors
 from oncokind_secondop.access import Acting
 from oncokind_secondop.adapters import Actor, PatientRef
-from oncokind_secondop.blueprint import _domain_invalid, _domain_not_found
+from oncokind_secondop.blueprint import _domain_not_found
 from oncokind_secondop.signals import AuditEvent
 
 
@@ -21,11 +21,3 @@ def test_not_found_from_a_service_is_our_404_page_with_one_not_found_event(
     assert "We could not find that page" in body
     assert [(e.action, e.category, e.outcome, e.object_id) for e in audit_log] == [
         ("view", "packet", "not_found", "7")]
-
-
-def test_invalid_from_a_service_is_our_400_page(app: Flask, audit_log: list[AuditEvent]) -> None:
-    with app.test_request_context("/second-opinion/packet/7"):
-        body, status = _domain_invalid(errors.Invalid())  # type: ignore[misc]
-    assert status == 400
-    assert "Something in that request was not right" in body
-    assert len(audit_log) == 1

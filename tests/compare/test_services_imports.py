@@ -4,10 +4,9 @@ or through another package module."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
-from ..test_import_graph import PACKAGE_DIR, import_graph
+from ..test_import_graph import PACKAGE_DIR, external_imports, import_graph, reachable
 
 SERVICE_MODULES = ("oncokind_secondop.compare.services", "oncokind_secondop.compare.comparison")
 
@@ -30,16 +29,6 @@ REQUEST_BOUND = frozenset(
 ALLOWED_FLASK_IMPORTERS = frozenset({"oncokind_secondop.i18n", "oncokind_secondop.adapters"})
 
 
-def _top_level_imports(path: Path) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-            found.add(node.module.split(".")[0])
-    return found
-
-
 def _module_path(name: str) -> Path:
     relative = Path(*name.split(".")[1:])
     path = PACKAGE_DIR / relative.with_suffix(".py")
@@ -47,18 +36,13 @@ def _module_path(name: str) -> Path:
 
 
 def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
-    seen, todo = set(), [start]
-    while todo:
-        name = todo.pop()
-        if name not in seen:
-            seen.add(name)
-            todo.extend(graph[name])
-    return seen
+    """``start`` and every package module it reaches."""
+    return reachable(graph, start) | {start}
 
 
 def test_service_modules_import_nothing_from_flask() -> None:
     for name in SERVICE_MODULES:
-        assert not _top_level_imports(_module_path(name)) & FLASK_PACKAGES, name
+        assert not external_imports(_module_path(name)) & FLASK_PACKAGES, name
 
 
 def test_service_modules_reach_no_request_bound_module() -> None:
@@ -66,12 +50,12 @@ def test_service_modules_reach_no_request_bound_module() -> None:
     for name in SERVICE_MODULES:
         reached = _reachable(graph, name)
         assert not reached & REQUEST_BOUND, (name, sorted(reached & REQUEST_BOUND))
-        flask_importers = {m for m in reached if _top_level_imports(_module_path(m)) & FLASK_PACKAGES}
+        flask_importers = {m for m in reached if external_imports(_module_path(m)) & FLASK_PACKAGES}
         assert flask_importers <= ALLOWED_FLASK_IMPORTERS, (name, sorted(flask_importers))
 
 
 def test_the_check_sees_a_flask_import() -> None:
     """The checks can fail: the views import Flask and reach access/signals."""
     views = "oncokind_secondop.compare.views.worksheets"
-    assert "flask" in _top_level_imports(_module_path(views))
+    assert "flask" in external_imports(_module_path(views))
     assert {"oncokind_secondop.access", "oncokind_secondop.signals"} <= _reachable(import_graph(PACKAGE_DIR), views)

@@ -7,10 +7,9 @@ can fail."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
-from ..test_import_graph import PACKAGE_DIR, _write, import_graph
+from ..test_import_graph import PACKAGE_DIR, _write, external_imports, import_graph, reachable
 
 SERVICES = "oncokind_secondop.packet.services"
 #: Libraries that need an app or a request.
@@ -32,29 +31,6 @@ REQUEST_BOUND = (
     "oncokind_secondop.packet.forms",
     "oncokind_secondop.packet.display",
 )
-
-
-def external_imports(path: Path) -> set[str]:
-    """Top-level names of the absolute imports in one file (anywhere in it)."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-            found.add(node.module.split(".")[0])
-    return found
-
-
-def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
-    """Every package module ``start`` imports, directly or through others."""
-    seen: set[str] = set()
-    todo = [start]
-    while todo:
-        for nxt in graph[todo.pop()]:
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-    return seen
 
 
 def request_bound(module: str) -> bool:
