@@ -96,7 +96,11 @@ def patient_view(action: str, category: str, *, audits: bool = False) -> Callabl
             # A view that raised is answered by the blueprint's error pages,
             # which send that request's event (audit_error_answer, not_found).
             if audits and not g.get("secondop_audited"):
-                _audit_answer(action, category, result, kwargs)
+                # The status decides the outcome; the response made here is the
+                # one returned, so Flask does not make it twice.
+                response = current_app.make_response(result)
+                _audit_answer(action, category, response.status_code, kwargs)
+                return response
             return result
 
         # Marks the view as touching patient data (what it audits by default):
@@ -116,8 +120,7 @@ def audit_object(object_id: object, recipient: str | None = None) -> None:
         g.secondop_audit_recipient = recipient
 
 
-def _audit_answer(action: str, category: str, result: ResponseReturnValue,
-                  url_kwargs: dict[str, Any]) -> None:
+def _audit_answer(action: str, category: str, status: int, url_kwargs: dict[str, Any]) -> None:
     """The request's single event, derived from the view's answer: a GET of a
     form declared "change"/"add"/"delete", or a HEAD of an export, is a "view"; the outcome follows
     the status; the object is the one named with :func:`audit_object`, else
@@ -126,7 +129,6 @@ def _audit_answer(action: str, category: str, result: ResponseReturnValue,
         action = "view"
     elif request.method == "HEAD" and action == "export":
         action = "view"  # headers only: nothing left the package
-    status = current_app.make_response(result).status_code
     outcome = "success" if status < 400 else _ERROR_OUTCOMES.get(
         status, "error" if status >= 500 else "invalid")
     object_id = g.get("secondop_audit_object")

@@ -42,12 +42,21 @@ from .signals import emit_audit
 core = Routes()
 
 
-def _forget_acting() -> None:
-    """Whom someone acts for is decided anew on each request: an acting context
-    left in ``g`` by an earlier request sharing the app context (a host script
-    or test running several requests inside one ``app_context()``) must never
-    name the actor or patient of this request's audit events."""
-    g.pop("secondop_acting", None)
+#: What one request keeps in ``g`` for its audit event.
+REQUEST_STATE = ("secondop_acting", "secondop_audited", "secondop_audit_object",
+                 "secondop_audit_recipient")
+
+
+def _forget_request_state() -> None:
+    """Each request starts with none of the last one's audit state: requests
+    sharing an app context (a host script or test running several inside one
+    ``app_context()``) share ``g``, and a stale acting context would name the
+    wrong actor, a stale "already audited" mark would swallow this request's
+    event, and a stale object id would name the wrong record. An app-wide hook
+    that runs first, so the routing-error answer and the CSRF check see a
+    clean slate too."""
+    for key in REQUEST_STATE:
+        g.pop(key, None)
 
 
 def _acting_context() -> dict[str, object]:
@@ -200,8 +209,8 @@ def build_blueprint(settings: Mapping[str, Any]) -> Blueprint:
         static_folder="static",
         static_url_path="/static",
     )
+    bp.before_app_request(_forget_request_state)  # app-wide hooks run before the blueprint's
     bp.before_request(protect_blueprint_request)
-    bp.before_request(_forget_acting)
     bp.context_processor(_acting_context)
     bp.after_request(security_headers)
     for code in ERROR_MESSAGES:

@@ -55,3 +55,16 @@ def test_refused_patient_choice_is_audited(app, client, auth, audit_log) -> None
         ("change", "patient_choice", "invalid", "c-sam", None),
         ("change", "patient_choice", "denied", "c-sam", None),
     ]
+
+
+def test_audit_state_does_not_outlive_its_request(app, client, auth, audit_log) -> None:
+    # Requests sharing one app context share ``g``: the first one's "already
+    # audited" mark must not swallow the second one's event (the decorator
+    # sends it only when none was sent in this request).
+    auth.login("p-lee")
+    with app.app_context():
+        assert client.get(f"{PREFIX}/packet/").status_code == 200
+        assert g.get("secondop_audited") is True  # left behind in the shared context
+        assert client.get(f"{PREFIX}/packet/").status_code == 200
+    assert [(e.action, e.category, e.outcome, e.actor_id) for e in audit_log] == [
+        ("view", "packet", "success", "p-lee"), ("view", "packet", "success", "p-lee")]
