@@ -61,14 +61,15 @@ def choose_patient(patients: list[PatientRef]) -> PatientRef | None:
     return None
 
 
-def patient_view(action: str, category: str, *, audits: bool = False) -> Callable[[F], F]:
+def patient_view(action: str, category: str) -> Callable[[F], F]:
     """Require a logged-in actor allowed to do ``action`` on the patient they
     act for. Anonymous visitors go to the portal's login; a user with several
     patients and none chosen goes to the chooser.
 
-    With ``audits=True`` the decorator also sends the request's audit event
-    when the view answered without sending one (see :func:`_audit_answer`);
-    views not yet moved to it still send their own."""
+    The decorator owns the request's single audit event: it sends it after
+    the view, derived from the answer (see :func:`_audit_answer`). A view
+    sends its own only for an outcome the status cannot tell (a refused
+    second permission, a damaged file, a mistake answered by a redirect)."""
     if action not in ACTIONS:  # a host that allow-lists ACTIONS would deny it
         raise ValueError(f"{action!r} is not in adapters.ACTIONS")
 
@@ -95,7 +96,7 @@ def patient_view(action: str, category: str, *, audits: bool = False) -> Callabl
             result = view(*args, **kwargs)
             # A view that raised is answered by the blueprint's error pages,
             # which send that request's event (audit_error_answer, not_found).
-            if audits and not g.get("secondop_audited"):
+            if not g.get("secondop_audited"):
                 # The status decides the outcome; the response made here is the
                 # one returned, so Flask does not make it twice.
                 response = current_app.make_response(result)
@@ -122,13 +123,16 @@ def audit_object(object_id: object, recipient: str | None = None) -> None:
 
 def _audit_answer(action: str, category: str, status: int, url_kwargs: dict[str, Any]) -> None:
     """The request's single event, derived from the view's answer: a GET of a
-    form declared "change"/"add"/"delete", or a HEAD of an export, is a "view"; the outcome follows
-    the status; the object is the one named with :func:`audit_object`, else
-    the innermost id in the URL."""
-    if request.method in ("GET", "HEAD") and action in ("change", "add", "delete"):
+    form declared "change"/"add"/"delete" is a "view", a POST to a page
+    declared "view" is a "change", and any HEAD is a "view" (headers only:
+    nothing left the package); the outcome follows the status; the object is
+    the one named with :func:`audit_object`, else the innermost id in the URL."""
+    if request.method == "HEAD" or (
+        request.method == "GET" and action in ("change", "add", "delete")
+    ):
         action = "view"
-    elif request.method == "HEAD" and action == "export":
-        action = "view"  # headers only: nothing left the package
+    elif request.method == "POST" and action == "view":
+        action = "change"
     outcome = "success" if status < 400 else _ERROR_OUTCOMES.get(
         status, "error" if status >= 500 else "invalid")
     object_id = g.get("secondop_audit_object")

@@ -26,10 +26,13 @@ from ..guards import GUARD, check_phase, event_problems, leaks, record_text, reg
 
 
 def _plant_routes(app: Flask) -> None:
-    @app.route("/planted/silent")
-    @patient_view("view", "planted")
+    # patient_view now sends the event itself, so a silent patient view is one
+    # that carries the decorator's marker without its wrapper (a hand-rolled guard).
     def silent() -> str:
         return "read without an audit event"
+
+    silent.secondop_patient_view = ("view", "planted")  # type: ignore[attr-defined]
+    app.add_url_rule("/planted/silent", view_func=silent)
 
     @app.route("/planted/twice")
     @patient_view("view", "planted")

@@ -60,7 +60,7 @@ def _form_context(worksheet: Worksheet, opinion_id: int | None, number: int) -> 
     methods=["GET", "POST"],
     endpoint="compare_opinion_new",
 )
-@patient_view("add", OPINION, audits=True)
+@patient_view("add", OPINION)
 def compare_opinion_new(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
     form = OpinionForm()
@@ -101,7 +101,7 @@ def compare_opinion_new(worksheet_id: int) -> ResponseReturnValue:
     methods=["GET", "POST"],
     endpoint="compare_opinion_edit",
 )
-@patient_view("change", OPINION, audits=True)
+@patient_view("change", OPINION)
 def compare_opinion_edit(worksheet_id: int, opinion_id: int) -> ResponseReturnValue:
     worksheet, opinion = services.get_opinion(store(), pid(), worksheet_id, opinion_id)
     form = OpinionForm(obj=opinion)
@@ -135,7 +135,7 @@ def compare_opinion_edit(worksheet_id: int, opinion_id: int) -> ResponseReturnVa
     methods=["GET", "POST"],
     endpoint="compare_opinion_remove",
 )
-@patient_view("delete", OPINION, audits=True)
+@patient_view("delete", OPINION)
 def compare_opinion_remove(worksheet_id: int, opinion_id: int) -> ResponseReturnValue:
     worksheet, opinion = services.get_opinion(store(), pid(), worksheet_id, opinion_id)
     title = opinion_title(opinion, services.opinion_number(worksheet, opinion))
@@ -172,7 +172,7 @@ def compare_opinion_remove(worksheet_id: int, opinion_id: int) -> ResponseReturn
     methods=["POST"],
     endpoint="compare_opinion_move",
 )
-@patient_view("change", OPINION, audits=True)
+@patient_view("change", OPINION)
 def compare_opinion_move(worksheet_id: int, opinion_id: int) -> ResponseReturnValue:
     worksheet, opinion = services.get_opinion(store(), pid(), worksheet_id, opinion_id)
     form = MoveForm()

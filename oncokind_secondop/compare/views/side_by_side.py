@@ -52,7 +52,7 @@ def _marks_form(worksheet: Worksheet) -> Any:
 
 
 @routes.route("/compare/<int:worksheet_id>/side-by-side", endpoint="compare_side_by_side")
-@patient_view("view", WORKSHEET, audits=True)
+@patient_view("view", WORKSHEET)
 def compare_side_by_side(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
     return render(
@@ -63,7 +63,7 @@ def compare_side_by_side(worksheet_id: int) -> ResponseReturnValue:
 
 
 @routes.route("/compare/<int:worksheet_id>/side-by-side", methods=["POST"], endpoint="compare_save_marks")
-@patient_view("change", WORKSHEET, audits=True)
+@patient_view("change", WORKSHEET)
 def compare_save_marks(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
     form = _marks_form(worksheet)
@@ -98,7 +98,7 @@ def compare_save_marks(worksheet_id: int) -> ResponseReturnValue:
 
 
 @routes.route("/compare/<int:worksheet_id>/letter", endpoint="compare_letter")
-@patient_view("view", WORKSHEET, audits=True)
+@patient_view("view", WORKSHEET)
 def compare_letter(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
     return render("secondop/compare/letter.html", **_comparison_context(worksheet))
@@ -134,7 +134,7 @@ def _pdf_context(worksheet: Worksheet, include_private: bool) -> dict[str, Any]:
 
 
 @routes.route("/compare/<int:worksheet_id>/comparison.pdf", endpoint="compare_pdf")
-@patient_view("export", WORKSHEET, audits=True)
+@patient_view("export", WORKSHEET)
 def compare_pdf(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
     filename = _("opinion-comparison.pdf")
@@ -147,7 +147,7 @@ def compare_pdf(worksheet_id: int) -> ResponseReturnValue:
 
 
 @routes.route("/compare/<int:worksheet_id>/letter.pdf", endpoint="compare_letter_pdf")
-@patient_view("export", WORKSHEET, audits=True)
+@patient_view("export", WORKSHEET)
 def compare_letter_pdf(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
     filename = _("letter-to-care-teams.pdf")

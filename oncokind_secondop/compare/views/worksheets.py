@@ -20,14 +20,14 @@ from .common import WORKSHEET, conflict_rows, pid, render, routes, store, titles
 
 
 @routes.route("/compare/", endpoint="compare_index")
-@patient_view("view", WORKSHEET, audits=True)
+@patient_view("view", WORKSHEET)
 def compare_index() -> ResponseReturnValue:
     worksheets = services.list_worksheets(store(), pid())
     return render("secondop/compare/index.html", worksheets=worksheets)
 
 
 @routes.route("/compare/new", methods=["GET", "POST"], endpoint="compare_new")
-@patient_view("add", WORKSHEET, audits=True)
+@patient_view("add", WORKSHEET)
 def compare_new() -> ResponseReturnValue:
     form = NewWorksheetForm()
     if not form.is_submitted():
@@ -49,14 +49,14 @@ def compare_new() -> ResponseReturnValue:
 
 
 @routes.route("/compare/<int:worksheet_id>", endpoint="compare_worksheet")
-@patient_view("view", WORKSHEET, audits=True)
+@patient_view("view", WORKSHEET)
 def compare_worksheet(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
     return worksheet_page(worksheet)
 
 
 @routes.route("/compare/<int:worksheet_id>/edit", methods=["GET", "POST"], endpoint="compare_edit")
-@patient_view("change", WORKSHEET, audits=True)
+@patient_view("change", WORKSHEET)
 def compare_edit(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
     form = WorksheetForm(obj=worksheet)
@@ -83,7 +83,7 @@ def compare_edit(worksheet_id: int) -> ResponseReturnValue:
 
 
 @routes.route("/compare/<int:worksheet_id>/delete", methods=["GET", "POST"], endpoint="compare_delete")
-@patient_view("delete", WORKSHEET, audits=True)
+@patient_view("delete", WORKSHEET)
 def compare_delete(worksheet_id: int) -> ResponseReturnValue:
     worksheet = services.get_worksheet(store(), pid(), worksheet_id)
     form = VersionedForm()  # a confirmation that carries the version the person saw

@@ -48,7 +48,7 @@ def _damaged_files_page(
 
 
 @routes.route("/packet/<int:packet_id>/export/summary.pdf", endpoint="packet_export_pdf")
-@patient_view("export", EXPORT, audits=True)
+@patient_view("export", EXPORT)
 def packet_export_pdf(packet_id: int) -> ResponseReturnValue:
     packet = services.get_packet(current_secondop.records, acting().patient.id, packet_id)
     filename = _("second-opinion-summary.pdf")
@@ -66,7 +66,7 @@ def packet_export_pdf(packet_id: int) -> ResponseReturnValue:
 
 
 @routes.route("/packet/<int:packet_id>/export/packet.zip", endpoint="packet_export_zip")
-@patient_view("export", EXPORT, audits=True)
+@patient_view("export", EXPORT)
 def packet_export_zip(packet_id: int) -> ResponseReturnValue:
     packet = services.get_packet(current_secondop.records, acting().patient.id, packet_id)
     filename = _("second-opinion-packet.zip")

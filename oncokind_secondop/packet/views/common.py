@@ -76,12 +76,10 @@ def require(action: str, category: str) -> None:
         abort(404)
 
 
-def form_status(form: Any, action: str, category: str, object_id: object = None) -> int:
-    """400 for a form sent with mistakes (recorded as an ``invalid`` attempt), else 200."""
-    if form.errors:
-        emit_audit(action, category, outcome="invalid", object_id=object_id)
-        return 400
-    return 200
+def form_status(form: Any) -> int:
+    """400 for a form sent with mistakes (``patient_view`` records it as an
+    ``invalid`` attempt), else 200."""
+    return 400 if form.errors else 200
 
 
 def conflict(
@@ -89,13 +87,11 @@ def conflict(
     current: Any,
     fields: Sequence[ConflictRow],
     template: str,
-    category: str,
     **context: Any,
 ) -> ResponseReturnValue:
-    """A stale save: answer 409 with the user's input kept in the form and the
-    saved values beside it. The form now carries the current version, so
-    saving again is a deliberate choice."""
-    emit_audit("change", category, outcome="conflict", object_id=current.id)
+    """A stale save: answer 409 (``patient_view`` records the conflict) with
+    the user's input kept in the form and the saved values beside it. The form
+    now carries the current version, so saving again is a deliberate choice."""
     form.set_version(current.version)
     return render_template(
         T_ + template, form=form, conflict=fields, **context, **page_context()

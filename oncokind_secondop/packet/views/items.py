@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from ...access import patient_view
+from ...access import audit_object, patient_view
 from ...adapters import StaleVersion
 from ...conflicts import ConflictRow
 from ...csrf import checks_csrf_itself
@@ -98,7 +98,6 @@ def packet_item(packet_id: int, item_id: int) -> ResponseReturnValue:
             )
         except StaleVersion as exc:
             current = exc.current
-            emit_audit("change", ITEM, outcome="conflict", object_id=item.id)
             form.set_version(current.version)
             fields = [
                 ConflictRow(
@@ -111,12 +110,9 @@ def packet_item(packet_id: int, item_id: int) -> ResponseReturnValue:
                 ConflictRow(_l("Notes"), current.notes, form.notes.data),
             ]
             return item_page(packet, current, form=form, conflict=fields, status=409)
-        emit_audit("change", ITEM, object_id=item.id)
         flash(_("Saved: %(item)s.", item=BY_KEY[item.key].title))
         return redirect(url_for("secondop.packet_detail", packet_id=packet.id) + f"#item-{item.id}")
-    if not form.is_submitted():
-        emit_audit("view", ITEM, object_id=item.id)
-    return item_page(packet, item, form=form, status=form_status(form, "change", ITEM, item.id))
+    return item_page(packet, item, form=form, status=form_status(form))
 
 
 @routes.route("/packet/<int:packet_id>/slides", methods=["POST"], endpoint="packet_slide_add")
@@ -134,13 +130,13 @@ def packet_slide_add(packet_id: int) -> ResponseReturnValue:
         except LimitReached as exc:  # the form shows the limit, with what was typed
             refuse_at_limit(form, exc)
         else:
-            emit_audit("add", SLIDES, object_id=slide.id)
+            audit_object(slide.id)
             flash(_("Added to the slide and block list."))
             return redirect(
                 url_for("secondop.packet_item", packet_id=packet.id, item_id=item.id) + "#slides"
             )
     return item_page(
-        packet, item, slide_form=form, status=form_status(form, "add", SLIDES, packet.id)
+        packet, item, slide_form=form, status=form_status(form)
     )
 
 
@@ -155,7 +151,6 @@ def packet_slide_delete(packet_id: int, slide_id: int) -> ResponseReturnValue:
     item = services.slides_item(store(), patient_id(), packet.id)
     if ConfirmForm().validate_on_submit():
         services.delete_record(store(), patient_id(), slide)
-        emit_audit("delete", SLIDES, object_id=slide_id)
         flash(_("Removed from the slide and block list."))
     return redirect(
         url_for("secondop.packet_item", packet_id=packet.id, item_id=item.id) + "#slides"
@@ -173,15 +168,12 @@ def packet_upload(packet_id: int, item_id: int) -> ResponseReturnValue:
     try:  # full already: refuse before reading a byte
         services.check_document_room(store(), patient_id(), item.id, max_documents=max_documents)
     except LimitReached as exc:
-        emit_audit("upload", DOCUMENT, outcome="invalid", object_id=item.id)
         return item_page(packet, item, upload_error=limit_message(exc), status=400)
     try:
         received = receive_upload(files(), max_file_size=setting("SECONDOP_MAX_UPLOAD_BYTES"))
     except UploadRejected as exc:
-        emit_audit("upload", DOCUMENT, outcome="invalid", object_id=item.id)
         return item_page(packet, item, upload_error=exc.message, status=exc.status)
     if not received.files:  # the form was sent with no file chosen
-        emit_audit("upload", DOCUMENT, outcome="invalid", object_id=item.id)
         return item_page(
             packet, item, upload_error=_("Please choose a file to upload."), status=400
         )
@@ -190,9 +182,7 @@ def packet_upload(packet_id: int, item_id: int) -> ResponseReturnValue:
             store(), files(), patient_id(), item, received, max_documents=max_documents
         )
     except LimitReached as exc:  # several files at once would go past it: none was kept
-        emit_audit("upload", DOCUMENT, outcome="invalid", object_id=item.id)
         return item_page(packet, item, upload_error=limit_message(exc), status=400)
-    emit_audit("upload", DOCUMENT, object_id=item.id)
     flash(
         ngettext(
             "%(num)d file added to %(item)s.",
@@ -213,16 +203,14 @@ def packet_upload(packet_id: int, item_id: int) -> ResponseReturnValue:
 def packet_document_download(packet_id: int, doc_id: int) -> ResponseReturnValue:
     packet, document = services.in_packet(store(), patient_id(), packet_id, Document, doc_id)
     if is_head():  # headers only: the file is neither read nor counted as downloaded
-        emit_audit("view", DOCUMENT, object_id=document.id)
         return head_response(
             filename=document.display_name, mimetype=document.mimetype, size=document.size
         )
     try:
         handle = open_verified(files(), document.storage_key, document.sha256, document.size)
-    except (CorruptFile, FileNotFoundError):
+    except (CorruptFile, FileNotFoundError):  # the 409 is a damaged file, not a conflict
         emit_audit("download", DOCUMENT, outcome="error", object_id=document.id)
         return render_template(T_ + "file_problem.html", packet=packet, documents=[document]), 409
-    emit_audit("download", DOCUMENT, object_id=document.id)
     return attachment_response(
         iter_file(handle),
         filename=document.display_name,
@@ -243,12 +231,10 @@ def packet_document_delete(packet_id: int, doc_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         warn_left(services.delete_document(store(), files(), patient_id(), document))
-        emit_audit("delete", DOCUMENT, object_id=doc_id)
         flash(_("The file was deleted."))
         return redirect(
             url_for("secondop.packet_item", packet_id=packet.id, item_id=item_id) + "#files"
         )
-    emit_audit("view", DOCUMENT, object_id=document.id)
     return render_template(
         T_ + "document_delete.html",
         form=form,

@@ -33,7 +33,7 @@ from .common import (
 
 
 @routes.route("/packet/", endpoint="packet_index")
-@patient_view("view", PACKET, audits=True)
+@patient_view("view", PACKET)
 def packet_index() -> ResponseReturnValue:
     overview = services.overview(store(), patient_id())
     return render_template(
@@ -42,7 +42,7 @@ def packet_index() -> ResponseReturnValue:
 
 
 @routes.route("/packet/new", methods=["GET", "POST"], endpoint="packet_new")
-@patient_view("add", PACKET, audits=True)
+@patient_view("add", PACKET)
 def packet_new() -> ResponseReturnValue:
     others = services.list_packets(store(), patient_id())
     form = NewPacketForm(version="0")
@@ -70,11 +70,11 @@ def packet_new() -> ResponseReturnValue:
         notice = full_notice("packets", len(others))
     return render_template(
         T_ + "packet_form.html", form=form, packet=None, limit_notice=notice
-    ), form_status(form, "add", PACKET)
+    ), form_status(form)
 
 
 @routes.route("/packet/<int:packet_id>", endpoint="packet_detail")
-@patient_view("view", PACKET, audits=True)
+@patient_view("view", PACKET)
 def packet_detail(packet_id: int) -> ResponseReturnValue:
     state = services.packet_state(store(), patient_id(), packet_id, detail=True)
     days = request_days()
@@ -104,7 +104,7 @@ PACKET_FIELDS = [
 
 
 @routes.route("/packet/<int:packet_id>/edit", methods=["GET", "POST"], endpoint="packet_edit")
-@patient_view("change", PACKET, audits=True)
+@patient_view("change", PACKET)
 def packet_edit(packet_id: int) -> ResponseReturnValue:
     packet = services.get_packet(store(), patient_id(), packet_id)
     form = PacketForm(obj=packet)
@@ -119,17 +119,15 @@ def packet_edit(packet_id: int) -> ResponseReturnValue:
                 for name, label in PACKET_FIELDS
             ]
             return conflict(
-                form, exc.current, fields, "packet_form.html", PACKET, packet=exc.current
+                form, exc.current, fields, "packet_form.html", packet=exc.current
             )
         flash(_("Saved."))
         return redirect(url_for("secondop.packet_detail", packet_id=packet.id))
-    return render_template(T_ + "packet_form.html", form=form, packet=packet), form_status(
-        form, "change", PACKET, packet.id
-    )
+    return render_template(T_ + "packet_form.html", form=form, packet=packet), form_status(form)
 
 
 @routes.route("/packet/<int:packet_id>/delete", methods=["GET", "POST"], endpoint="packet_delete")
-@patient_view("delete", PACKET, audits=True)
+@patient_view("delete", PACKET)
 def packet_delete(packet_id: int) -> ResponseReturnValue:
     packet = services.get_packet(store(), patient_id(), packet_id)
     form = ConfirmForm()
@@ -145,7 +143,7 @@ def packet_delete(packet_id: int) -> ResponseReturnValue:
 
 
 @routes.route("/packet/<int:packet_id>/gaps", endpoint="packet_gaps")
-@patient_view("view", PACKET, audits=True)
+@patient_view("view", PACKET)
 def packet_gaps(packet_id: int) -> ResponseReturnValue:
     state = services.packet_state(store(), patient_id(), packet_id)
     return render_template(

@@ -9,7 +9,7 @@ from typing import Any
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from ...access import acting, patient_view
+from ...access import acting, audit_object, patient_view
 from ...adapters import StaleVersion
 from ...conflicts import ConflictRow
 from ...exports.pdf import render_pdf
@@ -33,7 +33,6 @@ def packet_requests(packet_id: int) -> ResponseReturnValue:
     packet = services.get_packet(store(), patient_id(), packet_id)
     facilities = services.packet_facilities(store(), patient_id(), packet.id)
     days = request_days()
-    emit_audit("view", REQUEST, object_id=packet.id)
     return render_template(
         T_ + "requests.html",
         packet=packet,
@@ -62,7 +61,7 @@ def packet_request_new(packet_id: int) -> ResponseReturnValue:
         except LimitReached as exc:  # the form shows the limit, with what was typed
             refuse_at_limit(form, exc)
         else:
-            emit_audit("add", REQUEST, object_id=facility.id)
+            audit_object(facility.id)
             flash(_("Your letter is ready to print."))
             return redirect(url_for(
                 "secondop.packet_request_letter", packet_id=packet.id, facility_id=facility.id
@@ -70,7 +69,6 @@ def packet_request_new(packet_id: int) -> ResponseReturnValue:
     notice = None
     if not form.is_submitted():  # the form shows the packet's missing items
         form.requested_items.data = services.letter_defaults(store(), patient_id(), packet.id)
-        emit_audit("view", REQUEST, object_id=packet.id)
         have = services.count_in_packet(store(), patient_id(), Facility, packet.id)
         notice = full_notice("requests", have)
     return render_template(
@@ -80,7 +78,7 @@ def packet_request_new(packet_id: int) -> ResponseReturnValue:
         facility=None,
         conflict=None,
         limit_notice=notice,
-    ), form_status(form, "add", REQUEST, packet.id)
+    ), form_status(form)
 
 
 @routes.route(
@@ -118,18 +116,14 @@ def packet_request_edit(packet_id: int, facility_id: int) -> ResponseReturnValue
                 current,
                 fields,
                 "facility_form.html",
-                REQUEST,
                 packet=packet,
                 facility=current,
             )
-        emit_audit("change", REQUEST, object_id=facility.id)
         flash(_("Saved."))
         return redirect(url_for("secondop.packet_requests", packet_id=packet.id))
-    if not form.is_submitted():
-        emit_audit("view", REQUEST, object_id=facility.id)
     return render_template(
         T_ + "facility_form.html", form=form, packet=packet, facility=facility, conflict=None
-    ), form_status(form, "change", REQUEST, facility.id)
+    ), form_status(form)
 
 
 def letter_context(packet: Packet, facility: Facility) -> dict[str, Any]:
@@ -151,7 +145,6 @@ def letter_context(packet: Packet, facility: Facility) -> dict[str, Any]:
 @patient_view("print", REQUEST)
 def packet_request_letter(packet_id: int, facility_id: int) -> ResponseReturnValue:
     packet, facility = services.in_packet(store(), patient_id(), packet_id, Facility, facility_id)
-    emit_audit("print", REQUEST, object_id=facility.id)
     return render_template(T_ + "letter_page.html", **letter_context(packet, facility))
 
 
@@ -163,10 +156,9 @@ def packet_request_letter(packet_id: int, facility_id: int) -> ResponseReturnVal
 def packet_request_letter_pdf(packet_id: int, facility_id: int) -> ResponseReturnValue:
     packet, facility = services.in_packet(store(), patient_id(), packet_id, Facility, facility_id)
     if is_head():  # headers only: no PDF is made, no export recorded
-        emit_audit("view", REQUEST, object_id=facility.id)
         return head_response(filename=_("records-request.pdf"), mimetype="application/pdf")
     pdf = render_pdf(T_ + "letter_pdf.html", **letter_context(packet, facility))
-    emit_audit("export", REQUEST, object_id=facility.id, recipient=facility.name)
+    audit_object(facility.id, recipient=facility.name)
     return attachment_response(pdf, filename=_("records-request.pdf"), mimetype="application/pdf")
 
 
@@ -183,11 +175,11 @@ def packet_request_received(packet_id: int, facility_id: int) -> ResponseReturnV
         try:
             services.mark_received(store(), patient_id(), facility, form.received_on.data)
         except StaleVersion:  # pragma: no cover - only between the read and the write above
+            # answered by a redirect: the status cannot tell the conflict
             emit_audit("change", REQUEST, outcome="conflict", object_id=facility.id)
             return redirect(url_for("secondop.packet_requests", packet_id=packet.id))
-        emit_audit("change", REQUEST, object_id=facility.id)
         flash(_("Marked as received. Now mark each checklist item you got."))
-    else:
+    else:  # answered by a redirect: the status cannot tell the mistake
         emit_audit("change", REQUEST, outcome="invalid", object_id=facility.id)
         flash(_("Please enter the date the records arrived."), "error")
     return redirect(url_for("secondop.packet_requests", packet_id=packet.id))
@@ -203,6 +195,5 @@ def packet_request_delete(packet_id: int, facility_id: int) -> ResponseReturnVal
     packet, facility = services.in_packet(store(), patient_id(), packet_id, Facility, facility_id)
     if ConfirmForm().validate_on_submit():
         services.delete_record(store(), patient_id(), facility)
-        emit_audit("delete", REQUEST, object_id=facility_id)
         flash(_("The request was removed."))
     return redirect(url_for("secondop.packet_requests", packet_id=packet.id))

@@ -13,7 +13,6 @@ from ...form_messages import configured_limit, full_notice, refuse_at_limit
 from ...forms_common import ConfirmForm
 from ...i18n import _, _l
 from ...limits import LimitReached
-from ...signals import emit_audit
 from .. import services
 from ..checklist import EVENT_KINDS
 from ..display import event_date_label, page_context
@@ -36,14 +35,14 @@ def timeline_page(packet: Packet, form: TimelineForm, status: int = 200) -> Resp
 
 
 @routes.route("/packet/<int:packet_id>/timeline", endpoint="packet_timeline")
-@patient_view("view", TIMELINE, audits=True)
+@patient_view("view", TIMELINE)
 def packet_timeline(packet_id: int) -> ResponseReturnValue:
     packet = services.get_packet(store(), patient_id(), packet_id)
     return timeline_page(packet, TimelineForm(version="0"))
 
 
 @routes.route("/packet/<int:packet_id>/timeline", methods=["POST"], endpoint="packet_event_add")
-@patient_view("add", TIMELINE, audits=True)
+@patient_view("add", TIMELINE)
 def packet_event_add(packet_id: int) -> ResponseReturnValue:
     packet = services.get_packet(store(), patient_id(), packet_id)
     form = TimelineForm()
@@ -61,7 +60,7 @@ def packet_event_add(packet_id: int) -> ResponseReturnValue:
             return redirect(
                 url_for("secondop.packet_timeline", packet_id=packet.id) + f"#event-{event.id}"
             )
-    return timeline_page(packet, form, form_status(form, "add", TIMELINE, packet.id))
+    return timeline_page(packet, form, form_status(form))
 
 
 @routes.route(
@@ -69,7 +68,7 @@ def packet_event_add(packet_id: int) -> ResponseReturnValue:
     methods=["GET", "POST"],
     endpoint="packet_event_edit",
 )
-@patient_view("change", TIMELINE, audits=True)
+@patient_view("change", TIMELINE)
 def packet_event_edit(packet_id: int, event_id: int) -> ResponseReturnValue:
     packet, event = services.in_packet(store(), patient_id(), packet_id, TimelineEvent, event_id)
     form = TimelineForm(obj=event)
@@ -101,7 +100,7 @@ def packet_event_edit(packet_id: int, event_id: int) -> ResponseReturnValue:
                 ConflictRow(_l("Details (optional)"), current.details, mine["details"]),
             ]
             return conflict(
-                form, current, fields, "event_form.html", TIMELINE, packet=packet, event=current
+                form, current, fields, "event_form.html", packet=packet, event=current
             )
         flash(_("Saved."))
         return redirect(
@@ -114,7 +113,7 @@ def packet_event_edit(packet_id: int, event_id: int) -> ResponseReturnValue:
         event=event,
         conflict=None,
         **page_context(),
-    ), form_status(form, "change", TIMELINE, event.id)
+    ), form_status(form)
 
 
 @routes.route(
@@ -127,6 +126,5 @@ def packet_event_delete(packet_id: int, event_id: int) -> ResponseReturnValue:
     packet, event = services.in_packet(store(), patient_id(), packet_id, TimelineEvent, event_id)
     if ConfirmForm().validate_on_submit():
         services.delete_record(store(), patient_id(), event)
-        emit_audit("delete", TIMELINE, object_id=event_id)
         flash(_("Removed from your timeline."))
     return redirect(url_for("secondop.packet_timeline", packet_id=packet.id))
