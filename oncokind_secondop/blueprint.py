@@ -135,7 +135,7 @@ def hub() -> ResponseReturnValue:
         patient = choose_patient(patients)
         if patient is not None:
             emit_audit("view", "hub", actor_id=actor.id, patient_id=patient.id)
-    sections = [c.hub for c in mounted(current_secondop.capabilities)]
+    sections = [c.hub for c in mounted(current_secondop.capabilities) if c.hub]
     return render_template("secondop/hub.html", sections=sections, actor=actor,
                            patient=patient, patients=patients)
 

@@ -16,13 +16,14 @@ from .learn import views as learn_views
 from .packet import views as packet_views
 from .packet.export import views as packet_export_views
 from .routes import HubCard, Routes
+from .share import views as share_views
 
 
 @dataclass(frozen=True)
 class Capability:
     name: str
     routes: tuple[Routes, ...]
-    hub: HubCard
+    hub: HubCard | None  # None: no card of its own (sharing lives on the packet's pages)
     needs: frozenset[str]  # the store adapters its pages use: "records", "files"
 
 
@@ -34,6 +35,9 @@ CAPABILITIES: Mapping[str, Capability] = {
         Capability("packet", (packet_views.routes, packet_export_views.routes), packet_views.HUB,
                    frozenset({"records", "files"})),
         Capability("compare", (compare_views.routes,), compare_views.HUB, frozenset({"records"})),
+        # The team's pages read the packet's files; config.py refuses "share" without "packet".
+        Capability("share", (share_views.patient_routes, share_views.team_routes), None,
+                   frozenset({"records", "files"})),
     )
 }
 assert tuple(CAPABILITIES) == CAPABILITY_NAMES, "config.CAPABILITY_NAMES lists these, in this order"
@@ -42,7 +46,8 @@ assert tuple(CAPABILITIES) == CAPABILITY_NAMES, "config.CAPABILITY_NAMES lists t
 def mounted(names: Iterable[str]) -> list[Capability]:
     """The capabilities named (already validated by config.py), in hub order."""
     chosen = set(names)
-    return sorted((c for c in CAPABILITIES.values() if c.name in chosen), key=lambda c: c.hub.order)
+    return sorted((c for c in CAPABILITIES.values() if c.name in chosen),
+                  key=lambda c: c.hub.order if c.hub else 1000)
 
 
 def needed_adapters(names: Iterable[str]) -> dict[str, set[str]]:

@@ -55,14 +55,16 @@ def _is_str(value: Any) -> bool:
 
 
 #: The capabilities a host can mount (``SECONDOP_CAPABILITIES``), in hub order.
-CAPABILITY_NAMES = ("learn", "packet", "compare")
+#: "share" (a packet shared with the receiving team) has no hub card; it needs "packet".
+CAPABILITY_NAMES = ("learn", "packet", "compare", "share")
 
 
 def _is_capability_list(value: Any) -> bool:
     # A bare string is refused: "learn" would otherwise read as five letters.
     return (isinstance(value, (list, tuple, set, frozenset)) and len(value) > 0
             and all(isinstance(v, str) and v in CAPABILITY_NAMES for v in value)
-            and len(set(value)) == len(value))
+            and len(set(value)) == len(value)
+            and ("share" not in value or "packet" in value))
 
 
 SETTINGS: dict[str, Setting] = {
@@ -72,8 +74,10 @@ SETTINGS: dict[str, Setting] = {
     ),
     "SECONDOP_CAPABILITIES": Setting(
         CAPABILITY_NAMES, _is_capability_list,
-        "a list of one or more of " + ", ".join(repr(n) for n in CAPABILITY_NAMES),
-        "Which capabilities get routes and a hub card; Learn alone needs no records= or files=.",
+        "a list of one or more of " + ", ".join(repr(n) for n in CAPABILITY_NAMES)
+        + " ('share' only with 'packet')",
+        "Which capabilities get routes and a hub card; Learn alone needs no records= or files=. "
+        "Leave out 'share' to switch off sharing a packet with the receiving team.",
     ),
     "SECONDOP_BASE_TEMPLATE": Setting(
         None, _is_optional_str, "a template name or None",
@@ -163,6 +167,22 @@ SETTINGS: dict[str, Setting] = {
     "SECONDOP_MAX_DOCUMENTS_PER_ITEM": Setting(
         50, _is_positive_int, "a positive integer", "Most uploaded files under one checklist item.",
     ),
+    "SECONDOP_MAX_SHARES_PER_PACKET": Setting(
+        20, _is_positive_int, "a positive integer",
+        "Most shares one packet can have (ended ones count until the patient deletes them).",
+    ),
+    "SECONDOP_SHARE_DAYS": Setting(
+        14, _is_positive_int, "a positive integer (days)",
+        "How long a new share lasts unless the patient picks another time.",
+    ),
+    "SECONDOP_SHARE_MAX_DAYS": Setting(
+        90, _is_positive_int, "a positive integer (days)",
+        "The longest a patient can make a share last.",
+    ),
+    "SECONDOP_SHARE_MAX_ATTEMPTS": Setting(
+        5, _is_positive_int, "a positive integer",
+        "Wrong access codes that lock a share (the patient sees it locked and can make a new one).",
+    ),
     "SECONDOP_MAX_TEXT_CHARS": Setting(
         5000, _is_positive_int, "a positive integer (characters)",
         "Longest text in any multi-line field (notes, details, plans).",
@@ -189,4 +209,7 @@ def validate_config(config: Mapping[str, Any]) -> dict[str, Any]:
         if not setting.check(value):
             raise ConfigError(f"{key} must be {setting.expected}; got {value!r}")
         resolved[key] = value
+    if resolved["SECONDOP_SHARE_DAYS"] > resolved["SECONDOP_SHARE_MAX_DAYS"]:
+        raise ConfigError("SECONDOP_SHARE_DAYS must not be more than SECONDOP_SHARE_MAX_DAYS; got "
+                          f"{resolved['SECONDOP_SHARE_DAYS']!r} > {resolved['SECONDOP_SHARE_MAX_DAYS']!r}")
     return resolved

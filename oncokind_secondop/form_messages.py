@@ -148,6 +148,10 @@ def limit_message(exc: LimitReached) -> str:
             "or put several slides on one line.",
             "The slide and block list can hold up to %(num)d lines. To add another, remove one "
             "or put several slides on one line.", n)
+    if exc.kind == "shares":
+        return ngettext(
+            "A packet can have up to %(num)d share. To make another, delete a share that has ended.",
+            "A packet can have up to %(num)d shares. To make another, delete a share that has ended.", n)
     return ngettext(
         "Each checklist item can hold up to %(num)d file. To add more, delete files you do not need "
         "or combine pages into one PDF.",

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 #: What a limit counts, with the config key that sets it.
-Kind = Literal["packets", "worksheets", "opinions", "events", "requests", "slides", "documents"]
+Kind = Literal["packets", "worksheets", "opinions", "events", "requests", "slides", "documents", "shares"]
 
 CONFIG_KEYS: dict[Kind, str] = {
     "packets": "SECONDOP_MAX_PACKETS_PER_PATIENT",
@@ -22,6 +22,7 @@ CONFIG_KEYS: dict[Kind, str] = {
     "requests": "SECONDOP_MAX_RECORDS_REQUESTS",
     "slides": "SECONDOP_MAX_SLIDE_RECORDS",
     "documents": "SECONDOP_MAX_DOCUMENTS_PER_ITEM",
+    "shares": "SECONDOP_MAX_SHARES_PER_PACKET",
 }
 
 

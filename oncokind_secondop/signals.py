@@ -34,6 +34,32 @@ secondop_signals = Namespace()
 #: Sent with ``sender=app`` and ``event=AuditEvent``.
 audit_event = secondop_signals.signal("audit-event")
 
+#: A patient made a share of a packet. Sent with ``sender=app`` and
+#: ``share=ShareNotice``: what a host needs to send the link and the code by
+#: its own mail, fax or letter service (the package sends nothing itself).
+share_created = secondop_signals.signal("share-created")
+
+#: Too many wrong access codes locked a share. Sent with ``sender=app`` and
+#: ``share=ShareNotice`` (no link, no code): a host may tell the patient by
+#: its own messages; the packet's sharing page says so too.
+share_locked = secondop_signals.signal("share-locked")
+
+
+@dataclass(frozen=True)
+class ShareNotice:
+    """A share as a host's mail or fax service needs it. ``url`` and ``code``
+    are in clear only in ``share_created`` (they are never stored); keep them
+    out of logs."""
+
+    share_id: int
+    patient_id: str
+    actor_id: str | None
+    team_name: str
+    contact: str
+    expires_at: datetime
+    url: str | None = None
+    code: str | None = None
+
 Action = Literal["view", "add", "change", "delete", "export", "print", "download", "upload"]
 Outcome = Literal["success", "denied", "not_found", "conflict", "invalid", "error"]
 

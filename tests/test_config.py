@@ -50,3 +50,12 @@ def test_bad_value_fails_at_start_naming_the_key(tmp_path: Path, key: str, value
 
 def test_resolved_settings_are_visible_to_the_host(app) -> None:
     assert app.config["SECONDOP_REFERRER_POLICY"] == "same-origin"
+
+
+def test_sharing_needs_the_packet_and_a_default_length_within_the_longest() -> None:
+    assert "share" in validate_config({})["SECONDOP_CAPABILITIES"]
+    validate_config({"SECONDOP_CAPABILITIES": ["learn", "packet"]})  # sharing switched off
+    with pytest.raises(ConfigError, match="'share' only with 'packet'"):
+        validate_config({"SECONDOP_CAPABILITIES": ["learn", "share"]})
+    with pytest.raises(ConfigError, match="SECONDOP_SHARE_DAYS must not be more than"):
+        validate_config({"SECONDOP_SHARE_DAYS": 30, "SECONDOP_SHARE_MAX_DAYS": 20})

@@ -140,3 +140,55 @@ class TimelineEvent(Base, PatientOwned, Versioned):
     kind: Mapped[str] = mapped_column(String(20), nullable=False, default="other")
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     details: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class Share(Base, PatientOwned):
+    """A share of the packet with a receiving team (``oncokind_secondop.share``
+    holds its rules and pages; the rows live with the packet they belong to,
+    so deleting a packet deletes its shares)."""
+
+    __tablename__ = "secondop_share"
+
+    packet_id: Mapped[int] = mapped_column(
+        ForeignKey("secondop_packet.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    team_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    # For the patient's own notes ("Dr Ruiz's office, 555-0100"); never shown to the team.
+    contact: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    # SHA-256 of the link's token: the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    # scrypt of the access code with its own salt (share.services.hash_code's format).
+    code_hash: Mapped[str] = mapped_column(String(300), nullable=False)
+    # Checklist keys the share includes, space-separated; empty means everything.
+    item_keys: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The cover's name and date of birth as the host supplied them when the share was made:
+    # the team's pages have no logged-in patient to ask the host about.
+    patient_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    patient_birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    @property
+    def included_keys(self) -> frozenset[str] | None:
+        """The checklist keys included, or None for the whole packet."""
+        return frozenset(self.item_keys.split()) if self.item_keys else None
+
+
+class ShareAccess(Base, PatientOwned):
+    """One thing the receiving team did with a share (``created_at`` is when),
+    kept for the patient's "who looked" list; the host's audit log stays the host's."""
+
+    __tablename__ = "secondop_share_access"
+
+    packet_id: Mapped[int] = mapped_column(
+        ForeignKey("secondop_packet.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    share_id: Mapped[int] = mapped_column(
+        ForeignKey("secondop_share.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    what: Mapped[str] = mapped_column(String(20), nullable=False)  # share.services.ACCESS_KINDS
+    # The file downloaded, by id: no name, so a later rename or delete changes nothing here.
+    document_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -12,12 +12,23 @@ from typing import Any
 from ...adapters import FileStore, RecordStore
 from ...limits import check_room
 from ..checklist import CHECKLIST
-from ..models import ChecklistItem, Document, Facility, Packet, SlideRecord, TimelineEvent
+from ..models import (
+    ChecklistItem,
+    Document,
+    Facility,
+    Packet,
+    Share,
+    ShareAccess,
+    SlideRecord,
+    TimelineEvent,
+)
 from .reads import get_packet
 
 #: Every table a packet owns rows in, children before the packet itself.
 CHILD_MODELS: tuple[type[Any], ...] = (
     Document,
+    ShareAccess,
+    Share,
     TimelineEvent,
     Facility,
     SlideRecord,
