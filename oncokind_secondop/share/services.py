@@ -328,3 +328,24 @@ def shared_document(store: RecordStore, share: Share, document_id: int) -> Docum
     if keys is not None and document.item.key not in keys:
         raise NotFound(document_id)
     return document
+
+
+def access_file_names(
+    store: RecordStore, patient_id: str, summaries: Sequence[ShareSummary]
+) -> dict[int, str]:
+    """The names of the files the listed accesses downloaded, for those still
+    stored (one query): the access row keeps only the id, so a file deleted
+    since is simply absent here."""
+    ids = {a.document_id for s in summaries for a in s.accesses if a.document_id is not None}
+    if not ids:
+        return {}
+    rows = store.session.execute(
+        select(Document.id, Document.display_name)
+        .where(Document.patient_id == patient_id, Document.id.in_(ids))
+    )
+    return {doc_id: name for doc_id, name in rows}
+
+
+def count_shares(store: RecordStore, patient_id: str, packet_id: int) -> int:
+    """How many shares the packet has (ended ones count until deleted), for the limit notice."""
+    return store.count(Share, patient_id, where={"packet_id": packet_id})
