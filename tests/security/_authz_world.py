@@ -30,6 +30,7 @@ from oncokind_secondop.packet.models import (
     Document,
     Facility,
     Packet,
+    Share,
     SlideRecord,
     TimelineEvent,
 )
@@ -53,6 +54,7 @@ ID_MODELS: dict[str, type[Any]] = {
     "event_id": TimelineEvent,
     "facility_id": Facility,
     "slide_id": SlideRecord,
+    "share_id": Share,
     "worksheet_id": Worksheet,
     "opinion_id": Opinion,
 }
@@ -103,6 +105,10 @@ def seed_patient(app: Flask, client: FlaskClient, patient_id: str) -> dict[str, 
               "requested_items": [ITEM_KEY], "send_to_me": "y", "version": "0"},
     )
     assert request.status_code == 302, request.get_data(as_text=True)
+    share = client.post(f"{PREFIX}/packet/{packet_id}/shares/new",
+                        data={"team_name": f"Team {canary}", "contact": f"Contact {canary}",
+                              "days": "14", "scope": "all"})
+    assert share.status_code == 200, share.get_data(as_text=True)
     compare = CompareHelper(app, client)
     worksheet_id = compare.create(f"Choice {canary}", notes=f"Worksheet {canary}")
     for n, extra in ((1, {"doctor": f"Dr One {canary}"}), (2, {"center": f"Center Two {canary}"})):
@@ -119,6 +125,7 @@ def seed_patient(app: Flask, client: FlaskClient, patient_id: str) -> dict[str, 
         "event_id": packets.all(TimelineEvent, packet_id=packet_id)[0].id,
         "facility_id": packets.all(Facility, packet_id=packet_id)[0].id,
         "slide_id": packets.all(SlideRecord, packet_id=packet_id)[0].id,
+        "share_id": packets.all(Share, packet_id=packet_id)[0].id,
         "worksheet_id": worksheet_id,
         "opinion_id": first,
         "slug": content.TOPICS[0].slug,
@@ -200,6 +207,7 @@ def url_for_rule(rule: Any, ids: dict[str, Any]) -> str:
 #: Destructive POSTs run last, children before parents, so every other cell
 #: of the owner and the caregiver still finds its object.
 LAST = (
+    "secondop.packet_share_delete",  # after its revoke (a POST not listed here): only an ended share goes
     "secondop.packet_document_delete",
     "secondop.packet_slide_delete",
     "secondop.packet_event_delete",
@@ -229,6 +237,7 @@ def payload(endpoint: str, v: dict[str, int]) -> dict[str, Any]:
         "secondop.packet_request_edit": {"name": "Edited hospital", "requested_items": [ITEM_KEY],
                                          "send_to_me": "y", "version": v["facility_id"]},
         "secondop.packet_request_received": {"received_on": "2026-01-02"},
+        "secondop.packet_share_create": {"team_name": "Added team", "days": "14", "scope": "all"},
         "secondop.compare_new": {"title": "Added worksheet"},
         "secondop.compare_edit": {"title": "Edited worksheet", "notes": "", "version": v["worksheet_id"]},
         "secondop.compare_delete": {"version": v["worksheet_id"]},
