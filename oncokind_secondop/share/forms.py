@@ -79,6 +79,12 @@ class ShareForm(SecondOpForm):
         validators=[_items_when_chosen],
     )
 
+    def days_value(self) -> int:
+        """The number of days; only a validated form has one."""
+        if not isinstance(self.days.data, int):
+            raise ValueError("days_value() needs a validated form")
+        return self.days.data
+
     def item_key_list(self) -> list[str]:
         """The chosen checklist keys, each once; empty shares everything."""
         if self.scope.data != "some":

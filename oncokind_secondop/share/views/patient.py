@@ -107,9 +107,9 @@ def packet_share_create(packet_id: int) -> ResponseReturnValue:
     try:
         new = services.create_share(
             _store(), ctx.patient.id, packet.id,
-            team_name=form.team_name.data,
+            team_name=str(form.team_name.data),  # validated: required text
             contact=form.contact.data or "",
-            days=form.days.data,
+            days=form.days_value(),
             item_keys=form.item_key_list(),
             # The cover's name and date of birth as the host gives them now:
             # the team's pages have no logged-in patient to ask about.
