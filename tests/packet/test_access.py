@@ -10,11 +10,11 @@ import zipfile
 
 import pytest
 
-from oncokind_secondop.packet.models import Document, Facility, SlideRecord, TimelineEvent
+from oncokind_secondop.packet.models import Document, Facility, Share, SlideRecord, TimelineEvent
 
 from .conftest import BASE
 
-ARGUMENT_SOURCES = {"packet_id", "item_id", "doc_id", "event_id", "facility_id", "slide_id"}
+ARGUMENT_SOURCES = {"packet_id", "item_id", "doc_id", "event_id", "facility_id", "slide_id", "share_id"}
 
 
 def _maria_world(packets, client, sample_pdf) -> dict[str, int]:
@@ -34,6 +34,8 @@ def _maria_world(packets, client, sample_pdf) -> dict[str, int]:
             "version": "0",
         },
     )
+    # The patient's share pages are packet routes too (the team's pages are not).
+    client.post(f"{BASE}/{packet_id}/shares/new", data={"team_name": "Lakeside", "days": "14", "scope": "all"})
     return {
         "packet_id": packet_id,
         "item_id": packets.item_id(packet_id, "pathology_reports"),
@@ -41,6 +43,7 @@ def _maria_world(packets, client, sample_pdf) -> dict[str, int]:
         "event_id": packets.all(TimelineEvent, packet_id=packet_id)[0].id,
         "facility_id": packets.all(Facility, packet_id=packet_id)[0].id,
         "slide_id": packets.all(SlideRecord, packet_id=packet_id)[0].id,
+        "share_id": packets.all(Share, packet_id=packet_id)[0].id,
     }
 
 

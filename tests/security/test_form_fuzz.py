@@ -989,6 +989,12 @@ NOT_FUZZED = {
     # Picks which patient a caregiver acts for; stores only a session value:
     # tests/security/test_authorization_matrix.py and tests/test_blueprint*.py.
     "secondop.choose_patient",
+    # Making a share answers its page once (200, not a redirect) and stores hashes:
+    # tests/share/test_patient_fuzz.py fuzzes that form; revoke and delete are
+    # CSRF-only buttons (tests/share/test_patient_manage.py, the authorization matrix).
+    "secondop.packet_share_create",
+    "secondop.packet_share_revoke",
+    "secondop.packet_share_delete",
 }
 
 
