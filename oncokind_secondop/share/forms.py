@@ -38,10 +38,10 @@ def _days_in_range(form: Any, field: Any) -> None:
 
 
 def _items_when_chosen(form: Any, field: Any) -> None:
+    # With "everything" chosen, ticked boxes are ignored (ShareForm.item_key_list) but kept
+    # on the page, so a form sent back with another mistake shows them as typed.
     if form.scope.data == "some" and not field.data:
         raise StopValidation(_("Please choose at least one item to share, or share everything."))
-    if form.scope.data != "some":
-        field.data = []  # "everything" wins over boxes ticked before switching
 
 
 class ShareForm(SecondOpForm):

@@ -150,10 +150,16 @@ def test_a_form_with_mistakes_keeps_everything_typed(
     assert re.search(r'<input checked[^>]*name="item_keys"[^>]*value="pathology_reports"', page)
     response = client.post(f"{BASE}/{packet_id}/shares/new", data=share_form(scope="some", item_keys=["nope"]))
     assert response.status_code == 400
+    # Boxes ticked while "everything" is chosen come back ticked with another mistake.
+    response = client.post(f"{BASE}/{packet_id}/shares/new", data=share_form(
+        team_name=" ", scope="all", item_keys=["imaging_reports"]))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert re.search(r'<input checked[^>]*name="item_keys"[^>]*value="imaging_reports"', page)
 
     assert _rows(app) == [] and notices == []
     creates = [e for e in audit_log if e.endpoint == "secondop.packet_share_create"]
-    assert [(e.action, e.outcome) for e in creates] == [("export", "invalid")] * 3
+    assert [(e.action, e.outcome) for e in creates] == [("export", "invalid")] * 4
 
 
 def test_the_form_starts_with_the_default_days_and_everything(client: FlaskClient, shares: ShareHelper,

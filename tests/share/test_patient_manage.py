@@ -83,7 +83,7 @@ def test_the_list_shows_who_looked_newest_first(app: Flask, client: FlaskClient,
     assert [d.id for d in shares.all(Document, packet_id=packet_id)] == [kept.id]
 
     page = client.get(shares.shares_url(packet_id)).get_data(as_text=True)
-    assert "7 visits and downloads." in page
+    assert "Used or tried 7 times." in page
     assert "Active until" in page and "Pathology reports" in page and "Dr Ruiz 555-0100" in page
     lines = [
         "Downloaded a file you have since deleted",

@@ -41,9 +41,10 @@ TEAM_ENTRY = "secondop.shared_entry"
 
 def team_link(token: str) -> str:
     """The absolute link the team opens (the token is its only key)."""
-    if TEAM_ENTRY not in current_app.view_functions:  # pragma: no cover - until the team's pages are merged
-        # Stand-in while ``views/team.py`` has no entry page yet: the same shape under our prefix.
-        # Remove once TEAM_ENTRY is registered (url_for then fails loudly if it ever goes missing).
+    if TEAM_ENTRY not in current_app.view_functions:
+        # TEMPORARY, until the team's pages (views/team.py, branch share-team) register
+        # TEAM_ENTRY: the same shape under our prefix. Delete this branch then, so a
+        # missing endpoint fails loudly instead of handing out a dead link.
         return url_for("secondop.hub", _external=True).rstrip("/") + "/shared/" + token
     return url_for(TEAM_ENTRY, token=token, _external=True)
 
