@@ -7,7 +7,8 @@ item's status and files, the timeline), then the Patient as the host gives it
 (name and date of birth only), then one DocumentReference per stored file.
 Entries are ``urn:uuid:`` full URLs and refer to each other by them.
 
-Request-free: it takes what it shows (the packet's contents, the patient, the
+Request-free: it needs no logged-in patient and reads nothing from the
+request but the locale (through ``i18n``); it takes what it shows (the packet's contents, the patient, the
 planned ZIP paths, the SHA-1s from ``packet_zip.verify_all``) and returns
 bytes, so the owner's export and a receiving team's shared view can both
 call it. Section titles and status labels are in the current locale, as in
