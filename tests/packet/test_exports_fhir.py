@@ -198,8 +198,9 @@ def test_empty_packet_bundle_is_valid(client, auth, packets):
 
 def test_bundle_needs_no_acting_patient_and_leaves_out_a_size_r4_cannot_hold(app):
     """Built from plain values (no logged-in patient, no ``acting()``), as a
-    shared view will call it; the request is only the host's locale selector. A file over 2^31 - 1 bytes (an imaging archive can be)
-    keeps its hash and identifier but no size: R4's unsignedInt stops there."""
+    shared view will call it; the request is only the host's locale selector.
+    A file over 2^31 - 1 bytes (an imaging archive can be) keeps its hash
+    and identifier but no size: R4's unsignedInt stops there."""
     uploaded = datetime(2026, 10, 2, 9, 30)  # naive, as SQLite gives it back: read as UTC
     item = SimpleNamespace(id=7, key="imaging_files", status="received", requested_on=None,
                            received_on=date(2026, 10, 2), notes="Two <discs> & a note",

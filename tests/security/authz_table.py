@@ -87,6 +87,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("secondop.packet_request_delete", "POST"): _MARIA_ONLY,
     ("secondop.packet_export_pdf", "GET"): _MARIA_ONLY,
     ("secondop.packet_export_zip", "GET"): _MARIA_ONLY,
+    ("secondop.packet_export_fhir", "GET"): _MARIA_ONLY,
     # compare
     ("secondop.compare_index", "GET"): _OWN_LIST,
     ("secondop.compare_new", "GET"): _OWN_LIST,

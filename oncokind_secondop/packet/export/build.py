@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import metadata
 from typing import Any
 
 from flask import render_template
@@ -25,6 +26,7 @@ from . import summary as packet_summary
 from .fhir import fhir_bundle
 
 FHIR_MIMETYPE = "application/fhir+json"
+DISTRIBUTION = "oncokind-secondop"
 README_TEMPLATE = "secondop/packet/zip_readme.txt"
 
 
@@ -79,17 +81,24 @@ def summary_pdf(contents: PacketContents, made: Pieces, created: datetime) -> by
     return packet_summary.summary_pdf(contents, created, embedded=embedded)
 
 
+def _version() -> str:
+    # From the installed distribution: importing the package's __init__ from
+    # here would reach the wiring above the capabilities (import-linter).
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:  # run from a bare source tree
+        return "(version unknown)"
+
+
 def readme_txt(packet: Any, patient: PatientRef, created: datetime) -> bytes:
     """``README.TXT`` (IHE XDM): what this media is, who made it for whom,
     when, with which software, and how to open it."""
-    from ... import __version__  # here: the package's __init__ imports this module's importers
-
     text = render_template(
         README_TEMPLATE,
         packet=packet,
         patient=patient,
         created=created,
-        software=f"oncokind-secondop {__version__}",
+        software=f"{DISTRIBUTION} {_version()}",
         title=_("Second opinion records packet"),
         names={
             "xdm_index": packet_zip.XDM_INDEX_NAME,
