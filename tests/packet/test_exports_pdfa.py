@@ -39,6 +39,7 @@ def _assert_tagged_pdfa3b(reader: PdfReader) -> None:
     xmp = _xmp(reader)
     assert re.search(r"pdfaid:part[^0-9]{1,3}3", xmp), xmp
     assert re.search(r"pdfaid:conformance[^A-Z]{1,3}B", xmp), xmp
+    assert reader.trailer["/ID"] and root["/OutputIntents"]  # PDF/A: file identifier, sRGB intent
     # The attachments are associated files of the document (PDF/A-3 /AF).
     assert len(root["/AF"]) >= 2
 
