@@ -7,8 +7,12 @@ rendering a PDF never calls the app, the network or an arbitrary file.
 """
 from __future__ import annotations
 
+import base64
 import functools
 import mimetypes
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
@@ -61,9 +65,46 @@ def static_url_fetcher() -> Any:
     return _fetcher_class()(allowed_protocols=("data", "secondop-pdf"))
 
 
-def render_pdf(template: str, *, attachments: list[Any] | None = None,
+@dataclass(frozen=True)
+class Embedded:
+    """A small file to embed in an archival PDF as an associated file
+    (PDF/A-3 ``/AF``), e.g. a machine-readable manifest."""
+
+    name: str
+    data: bytes
+    mimetype: str
+    description: str
+    created: datetime
+    # ISO 32000-2 7.11.3: "Data" is information the visible pages present.
+    relationship: str = "Data"
+
+
+def _attachments(embedded: Sequence[Embedded]) -> list[Any]:
+    """New WeasyPrint ``Attachment`` objects for one render: an Attachment
+    holds its source and checksum, so one must never serve two documents.
+    A ``data:`` URL carries the media type (WeasyPrint would guess it from
+    the name: ``application/json`` for a FHIR bundle)."""
+    from weasyprint import Attachment
+
+    return [
+        Attachment(
+            url=f"data:{item.mimetype};base64,{base64.b64encode(item.data).decode('ascii')}",
+            url_fetcher=static_url_fetcher(),  # inline data only: no I/O
+            name=item.name,
+            description=item.description,
+            created=item.created,
+            modified=item.created,
+            relationship=item.relationship,
+        )
+        for item in embedded
+    ]
+
+
+def render_pdf(template: str, *, embedded: Sequence[Embedded] = (),
                url_fetcher: Any = None, **context: Any) -> bytes:
-    """Render a Jinja template to a tagged PDF (PDF/UA-1).
+    """Render a Jinja template to a tagged PDF: PDF/UA-1, or PDF/A-3b (still
+    tagged: ``pdf_tags``) when files are ``embedded``, since PDF/UA-1 has
+    no associated files and PDF/A-3 is the archival form that allows them.
 
     Use inside a request (the locale, ``url_for`` and the acting patient come
     from it). Pages are small summaries; stored files never go inside."""
@@ -72,4 +113,7 @@ def render_pdf(template: str, *, attachments: list[Any] | None = None,
     html = render_template(template, secondop_pdf=True, **context)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher or static_url_fetcher())
     current_app.logger.debug("rendering PDF from %s", template)  # template name only: no patient data
-    return cast(bytes, document.write_pdf(pdf_variant="pdf/ua-1", attachments=attachments or None))
+    if embedded:
+        return cast(bytes, document.write_pdf(
+            pdf_variant="pdf/a-3b", pdf_tags=True, attachments=_attachments(embedded)))
+    return cast(bytes, document.write_pdf(pdf_variant="pdf/ua-1"))

@@ -7,8 +7,8 @@ document row recorded (HIPAA 164.312(c)); a mismatch is reported as
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from typing import IO
+from collections.abc import Iterator, Sequence
+from typing import IO, Protocol
 
 from flask import Response
 from werkzeug.wrappers import Response as BaseResponse
@@ -23,7 +23,14 @@ class CorruptFile(Exception):
     """The stored bytes no longer match the recorded size or SHA-256."""
 
 
-def _check(fh: IO[bytes], expected_sha256: str, expected_size: int) -> None:
+class Digest(Protocol):
+    """A running hash (``hashlib.sha1()``...) fed the same bytes as the check."""
+
+    def update(self, data: bytes, /) -> None: ...
+
+
+def _check(fh: IO[bytes], expected_sha256: str, expected_size: int,
+           also: Sequence[Digest] = ()) -> None:
     digest = hashlib.sha256()
     size = 0
     while chunk := fh.read(READ_CHUNK):
@@ -31,6 +38,8 @@ def _check(fh: IO[bytes], expected_sha256: str, expected_size: int) -> None:
         if size > expected_size:
             raise CorruptFile("stored file is longer than recorded")
         digest.update(chunk)
+        for other in also:
+            other.update(chunk)
     if size != expected_size:
         raise CorruptFile("stored file is shorter than recorded")
     if digest.hexdigest() != expected_sha256.lower():
@@ -38,13 +47,15 @@ def _check(fh: IO[bytes], expected_sha256: str, expected_size: int) -> None:
 
 
 def open_verified(store: FileStore, key: str, expected_sha256: str,
-                  expected_size: int) -> IO[bytes]:
+                  expected_size: int, *, also: Sequence[Digest] = ()) -> IO[bytes]:
     """Open a stored file after reading it once to check its size and SHA-256
     (constant memory). Raises :class:`CorruptFile` or ``FileNotFoundError``;
-    otherwise returns the open file at position 0 (the caller closes it)."""
+    otherwise returns the open file at position 0 (the caller closes it).
+    ``also`` are more hashes fed in the same pass (the FHIR export's SHA-1),
+    so a caller that needs them does not read the file a second time."""
     fh = store.open(key)
     try:
-        _check(fh, expected_sha256, expected_size)
+        _check(fh, expected_sha256, expected_size, also)
         fh.seek(0)
     except BaseException:
         fh.close()

@@ -25,6 +25,7 @@ CENTERS = Path(__file__).resolve().parents[2] / "oncokind_secondop" / "data" / "
 SHA256 = re.compile(r"\b[0-9a-f]{16,64}\b")
 # Endpoints that answer with a file, not a page (PDFs are checked below).
 FILES = {"secondop.static", "secondop.packet_document_download", "secondop.packet_export_zip",
+         "secondop.packet_export_fhir",
          "secondop.packet_export_pdf", "secondop.packet_request_letter_pdf", "secondop.compare_pdf",
          "secondop.compare_letter_pdf"}
 

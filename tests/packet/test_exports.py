@@ -1,5 +1,7 @@
 """Exports: the summary PDF (tagged, identifiable, complete) and the ZIP
-(folders per item, index.html, manifest.json, every file byte-identical)."""
+(folders per item, index.html, manifest.json, SHA256SUMS, every file
+byte-identical). The FHIR bundle, PDF/A-3b attachments and the IHE XDM
+files: test_exports_fhir.py and test_exports_xdm.py."""
 
 from __future__ import annotations
 
@@ -31,6 +33,15 @@ def _fill(packets, sample_pdf, sample_dicom_zip) -> int:
     packets.add_event(packet_id, "Lump found", 2023, kind="symptom")
     packets.add_event(packet_id, "Core biopsy", 2024, 3, 14, kind="diagnosis")
     return packet_id
+
+
+def sha256sums(archive: zipfile.ZipFile) -> dict[str, str]:
+    """SHA256SUMS read back: path -> hex (plain names only: the test packets'
+    paths have no backslash or line break)."""
+    lines = archive.read("SHA256SUMS").decode("utf-8").splitlines()
+    pairs = [line.split("  ", 1) for line in lines]
+    assert all(len(p) == 2 and len(p[0]) == 64 and not p[0].startswith("\\") for p in pairs)
+    return {path: digest for digest, path in pairs}
 
 
 def _pdf_text(data: bytes) -> str:
@@ -90,7 +101,9 @@ def test_zip_holds_every_file_byte_identical_with_its_manifest_hash(
     archive = zipfile.ZipFile(io.BytesIO(body))
     assert archive.testzip() is None
     names = archive.namelist()
-    assert names[:3] == ["index.html", "manifest.json", "summary.pdf"]
+    # The IHE XDM entry points first, then the machine-readable files, then the summary.
+    assert names[:8] == ["README.TXT", "INDEX.HTM", "index.html", "manifest.json",
+                         "packet.fhir.json", "SHA256SUMS", "summary.pdf", "full-text.html"]
     manifest = json.loads(archive.read("manifest.json"))
     assert manifest["patient"] == {"name": "Maria Lopez", "date_of_birth": "1968-04-02"}
     assert manifest["center"] == "City Cancer Center"
@@ -99,7 +112,13 @@ def test_zip_holds_every_file_byte_identical_with_its_manifest_hash(
         data = archive.read(entry["path"])
         assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["size"]
     summary = archive.read("summary.pdf")
-    assert hashlib.sha256(summary).hexdigest() == manifest["summary"]["sha256"]
+    # The summary embeds the manifest, so its hash lives in SHA256SUMS instead.
+    sums = sha256sums(archive)
+    assert hashlib.sha256(summary).hexdigest() == sums["summary.pdf"]
+    assert "summary" not in manifest and manifest["checksums"] == "SHA256SUMS"
+    assert set(sums) == set(names) - {"SHA256SUMS"}  # every other file of the ZIP
+    for name, digest in sums.items():
+        assert hashlib.sha256(archive.read(name)).hexdigest() == digest, name
     assert "Maria Lopez" in _pdf_text(summary)
     paths = [entry["path"] for entry in manifest["files"]]
     assert paths[0] == "01 Pathology reports/Pathology report.pdf"
@@ -156,5 +175,7 @@ def test_empty_packet_exports(client, auth, packets):
     archive = zipfile.ZipFile(
         io.BytesIO(client.get(f"{BASE}/{packet_id}/export/packet.zip").get_data())
     )
-    assert archive.namelist() == ["index.html", "manifest.json", "summary.pdf", "full-text.html"]
+    assert archive.namelist() == ["README.TXT", "INDEX.HTM", "index.html", "manifest.json",
+                                  "packet.fhir.json", "SHA256SUMS", "summary.pdf", "full-text.html"]
     assert json.loads(archive.read("manifest.json"))["files"] == []
+    assert set(sha256sums(archive)) == set(archive.namelist()) - {"SHA256SUMS"}

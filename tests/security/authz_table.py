@@ -87,6 +87,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("secondop.packet_request_delete", "POST"): _MARIA_ONLY,
     ("secondop.packet_export_pdf", "GET"): _MARIA_ONLY,
     ("secondop.packet_export_zip", "GET"): _MARIA_ONLY,
+    ("secondop.packet_export_fhir", "GET"): _MARIA_ONLY,
     # sharing, the patient's side (the team's pages have their own roles)
     ("secondop.packet_shares", "GET"): _MARIA_ONLY,
     ("secondop.packet_share_new", "GET"): _MARIA_ONLY,

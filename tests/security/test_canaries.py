@@ -28,7 +28,7 @@ MARIA, LEE = CANARY["p-maria"], CANARY["p-lee"]
 MUST_SHOW_LEE = {
     "secondop.packet_detail", "secondop.packet_edit", "secondop.packet_timeline",
     "secondop.packet_requests", "secondop.packet_request_letter", "secondop.packet_export_pdf",
-    "secondop.packet_export_zip", "secondop.packet_request_letter_pdf",
+    "secondop.packet_export_zip", "secondop.packet_export_fhir", "secondop.packet_request_letter_pdf",
     "secondop.compare_index", "secondop.compare_worksheet", "secondop.compare_side_by_side",
     "secondop.compare_letter", "secondop.compare_pdf", "secondop.compare_letter_pdf",
     "secondop.compare_opinion_edit", "secondop.packet_document_download",
@@ -36,7 +36,12 @@ MUST_SHOW_LEE = {
 
 
 def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    """The pages' text, and the files embedded in the PDF (the summary's
+    manifest.json and FHIR bundle), whose streams are compressed."""
+    reader = PdfReader(io.BytesIO(data))
+    pages = [page.extract_text() for page in reader.pages]
+    embedded = [d.decode("utf-8", "replace") for datas in reader.attachments.values() for d in datas]
+    return "\n".join(pages + embedded)
 
 
 def readable(content_type: str, data: bytes) -> list[str]:

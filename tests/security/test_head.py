@@ -52,6 +52,7 @@ def downloads(app: Flask, client: FlaskClient, tmp_path: Path) -> dict[str, str]
     return {
         "summary PDF": f"{base}/export/summary.pdf",
         "packet ZIP": f"{base}/export/packet.zip",
+        "FHIR bundle": f"{base}/export/packet.fhir.json",
         "records letter PDF": f"{base}/requests/{facility_id}/letter.pdf",
         "file download": f"{base}/documents/{document.id}/download",
         "comparison PDF": f"/second-opinion/compare/{worksheet_id}/comparison.pdf",
@@ -60,7 +61,7 @@ def downloads(app: Flask, client: FlaskClient, tmp_path: Path) -> dict[str, str]
 
 
 @pytest.mark.parametrize("name", [
-    "summary PDF", "packet ZIP", "records letter PDF", "file download", "comparison PDF",
+    "summary PDF", "packet ZIP", "FHIR bundle", "records letter PDF", "file download", "comparison PDF",
     "comparison letter PDF",
 ])
 def test_head_on_a_download_does_no_export_work_and_records_no_export(

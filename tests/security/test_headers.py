@@ -34,6 +34,7 @@ from ._authz_world import PREFIX, build_world, canary_pdf, login, logout, ordere
 #: Routes that answer with a file; everything else answers with a page or a redirect.
 FILE_ENDPOINTS = {
     "secondop.packet_document_download", "secondop.packet_export_pdf", "secondop.packet_export_zip",
+    "secondop.packet_export_fhir",
     "secondop.packet_request_letter_pdf", "secondop.compare_pdf", "secondop.compare_letter_pdf",
 }
 FILENAME_STAR = re.compile(r"^attachment; filename=\"[ -~]+\"; filename\*=UTF-8''[A-Za-z0-9%._~-]+$")

@@ -66,8 +66,10 @@ EXPORTS = {
     "download": lambda pid, docs: f"{BASE}/{pid}/documents/{docs[DAMAGED_NAME].id}/download",
     "zip-export": lambda pid, docs: f"{BASE}/{pid}/export/packet.zip",
     "summary-pdf": lambda pid, docs: f"{BASE}/{pid}/export/summary.pdf",
+    "fhir-export": lambda pid, docs: f"{BASE}/{pid}/export/packet.fhir.json",
 }
-AUDIT_ACTION = {"download": "download", "zip-export": "export", "summary-pdf": "export"}
+AUDIT_ACTION = {"download": "download", "zip-export": "export", "summary-pdf": "export",
+                "fhir-export": "export"}
 
 
 @pytest.mark.parametrize("route", list(EXPORTS))
@@ -100,8 +102,9 @@ def test_undamaged_packet_exports(client, damaged_packet, tmp_path):
     _object_path(tmp_path, documents[DAMAGED_NAME].storage_key).write_bytes(original)
     assert client.get(f"{BASE}/{packet_id}/export/summary.pdf").status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"{BASE}/{packet_id}/export/packet.zip").data))
-    # index, manifest, summary, full-text.html (issue 13) and the three files
-    assert archive.testzip() is None and len(archive.namelist()) == 7
+    # README.TXT, INDEX.HTM, index, manifest, FHIR bundle, SHA256SUMS, summary,
+    # full-text.html (issue 13) and the three files
+    assert archive.testzip() is None and len(archive.namelist()) == 11
 
 
 def test_damage_while_the_zip_streams_stops_it(client, damaged_packet, tmp_path, monkeypatch):
@@ -111,8 +114,9 @@ def test_damage_while_the_zip_streams_stops_it(client, damaged_packet, tmp_path,
     check = packet_zip.verify_all
 
     def check_then_damage(store, docs):  # type: ignore[no-untyped-def]
-        check(store, docs)
+        sha1s = check(store, docs)
         _flip_one_bit(path)  # ...damaged before its turn in the stream
+        return sha1s
 
     monkeypatch.setattr(packet_zip, "verify_all", check_then_damage)
     response = client.get(f"{BASE}/{packet_id}/export/packet.zip", buffered=False)

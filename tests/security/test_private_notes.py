@@ -33,8 +33,10 @@ CANARY = "PrivNoteCanary7Q3Z"
 
 
 def _pdf_text(data: bytes) -> str:
-    return "".join("".join(page.extract_text().split())
-                   for page in PdfReader(io.BytesIO(data)).pages)
+    """The pages' text and the embedded files (compressed streams)."""
+    reader = PdfReader(io.BytesIO(data))
+    embedded = [d.decode("utf-8", "replace") for datas in reader.attachments.values() for d in datas]
+    return "".join("".join(page.extract_text().split()) for page in reader.pages) + "".join(embedded)
 
 
 def _holds_canary(data: bytes) -> bool:

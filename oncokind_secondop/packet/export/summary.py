@@ -16,7 +16,7 @@ from flask import render_template
 
 from ...access import acting
 from ...exports import budget
-from ...exports.pdf import render_pdf
+from ...exports.pdf import Embedded, render_pdf
 from ...extension import current_secondop
 from .. import services
 from ..checklist import BY_KEY, EVENT_KINDS, SLIDE_MATERIALS, STATUSES
@@ -118,9 +118,12 @@ def _context(contents: PacketContents, created: datetime) -> dict[str, Any]:
     }
 
 
-def summary_pdf(contents: PacketContents, created: datetime | None = None) -> bytes:
-    """The tagged (PDF/UA-1) summary of one packet."""
-    return render_pdf(SUMMARY_TEMPLATE, **_context(contents, created or datetime.now(UTC)))
+def summary_pdf(contents: PacketContents, created: datetime | None = None,
+                embedded: list[Embedded] | None = None) -> bytes:
+    """The tagged summary of one packet: PDF/UA-1, or PDF/A-3b (still tagged)
+    with ``embedded`` files (``build.summary_pdf``: the manifest and the FHIR bundle)."""
+    return render_pdf(SUMMARY_TEMPLATE, embedded=embedded or (),
+                      **_context(contents, created or datetime.now(UTC)))
 
 
 def full_text_html(contents: PacketContents, created: datetime | None = None) -> bytes:
