@@ -63,6 +63,8 @@ OUTCOMES = frozenset(get_args(Outcome))
 SHORT_ID = re.compile(r"[\w.@:+-]{1,64}")
 CATEGORY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 RECIPIENT_ACTIONS = frozenset({"export", "print"})
+#: A receiving team's actor id is "share:<share id>" (no portal user).
+SHARE_ACTOR = "share:"
 #: Non-patient pages of the package that may send one event (the hub names the
 #: patient acted for; the chooser records a choice).
 AT_MOST_ONE = frozenset({"secondop.hub", "secondop.choose_patient"})
@@ -192,7 +194,8 @@ def event_problems(event: AuditEvent) -> list[str]:
         if value is not None and not SHORT_ID.fullmatch(value):
             found.append(f"{name} is not a short id (content or a name?): {value[:80]!r}")
     if event.recipient is not None:
-        if event.action not in RECIPIENT_ACTIONS:
+        # A receiving team (actor "share:<id>") is the recipient of all it sees and downloads.
+        if event.action not in RECIPIENT_ACTIONS and not (event.actor_id or "").startswith(SHARE_ACTOR):
             found.append(f"recipient on a {event.action!r} event")
         problem = label_problem(event.recipient)
         if problem:
@@ -213,8 +216,11 @@ def label_problem(label: str) -> str | None:
 
 
 def _view_marker(app: Flask) -> tuple[str, str] | None:
+    """A patient view's marker, or a receiving team's page's (share.views.team_access):
+    both touch patient data, so both send exactly one event."""
     view = app.view_functions.get(request.endpoint or "")
-    return getattr(view, "secondop_patient_view", None)
+    marker = getattr(view, "secondop_patient_view", None)
+    return marker if marker is not None else getattr(view, "secondop_share_view", None)
 
 
 def _sent_to_chooser(seen: _Seen) -> bool:

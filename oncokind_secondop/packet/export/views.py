@@ -6,8 +6,6 @@ no stored file is read, and the audit records a view, not an export.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import render_template
 from flask.typing import ResponseReturnValue
 
@@ -19,8 +17,7 @@ from ...routes import Routes
 from ...signals import emit_audit
 from .. import services
 from ..models import Packet
-from . import packet_zip
-from . import summary as packet_summary
+from . import build
 
 EXPORT = "packet_export"
 
@@ -33,15 +30,14 @@ def _damaged_files_page(
 ) -> ResponseReturnValue | None:
     """Check every stored file against its SHA-256 and size; if any fails,
     the page naming them (409) instead of an export that vouches for them."""
-    try:
-        packet_zip.verify_all(current_secondop.files, contents.documents)
-    except packet_zip.StoredFileProblem as problem:
+    damaged = build.damaged_documents(current_secondop.files, contents)
+    if damaged:
         # An outcome the status does not tell the decorator.
         emit_audit("export", EXPORT, outcome="error", object_id=packet.id)
         return render_template(
             "secondop/packet/file_problem.html",
             packet=packet,
-            documents=problem.documents,
+            documents=damaged,
             exporting=exporting,
         ), 409
     return None
@@ -60,7 +56,7 @@ def packet_export_pdf(packet_id: int) -> ResponseReturnValue:
     damaged = _damaged_files_page(packet, contents, exporting=False)
     if damaged is not None:
         return damaged
-    pdf = packet_summary.summary_pdf(contents)
+    pdf = build.summary_pdf(contents, acting().patient)
     audit_object(packet.id, recipient=packet.center_name)
     return attachment_response(pdf, filename=filename, mimetype="application/pdf")
 
@@ -77,29 +73,6 @@ def packet_export_zip(packet_id: int) -> ResponseReturnValue:
     damaged = _damaged_files_page(packet, contents, exporting=True)
     if damaged is not None:
         return damaged
-    created = datetime.now(UTC)
-    titles = contents.item_titles()
-    planned = packet_zip.plan_files(
-        [(item.id, titles[item.id]) for item in contents.items], contents.documents
-    )
-    pdf = packet_summary.summary_pdf(contents, created)
-    # Every text in full: the summary PDF may shorten long ones (exports/budget.py).
-    full_text = packet_summary.full_text_html(contents, created)
-    stream, length = packet_zip.packet_zip(
-        store,
-        planned,
-        summary_pdf=pdf,
-        index_html=packet_summary.index_html(contents, planned, created),
-        manifest_json=packet_zip.manifest(
-            patient=acting().patient,
-            packet=packet,
-            planned=planned,
-            summary_pdf=pdf,
-            item_titles=titles,
-            created=created,
-            full_text_html=full_text,
-        ),
-        full_text_html=full_text,
-    )
+    stream, length = build.zip_stream(store, contents, acting().patient)
     audit_object(packet.id, recipient=packet.center_name)
     return attachment_response(stream, filename=filename, mimetype="application/zip", size=length)
