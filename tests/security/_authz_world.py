@@ -38,6 +38,7 @@ from oncokind_secondop.signals import AuditEvent, audit_event
 from ..compare.conftest import CompareHelper, opinion_data
 from ..learn.test_letter import VALUES as LETTER_VALUES
 from ..packet.conftest import PacketHelper
+from ..share._team import make_share
 
 #: One canary per patient, in every text field of every object they own.
 CANARY = {"p-maria": "CanaryMariaK4", "p-lee": "CanaryLeeW9"}
@@ -112,7 +113,11 @@ def seed_patient(app: Flask, client: FlaskClient, patient_id: str) -> dict[str, 
         assert added.status_code == 302, added.get_data(as_text=True)
     first = compare.opinion_ids(worksheet_id, patient_id)[0]
     logout(client)
+    share = make_share(app, packet_id, patient_id)
     return {
+        "share_id": share.id,
+        "token": share.token,
+        "code": share.code,
         "packet_id": packet_id,
         "item_id": packets.item_id(packet_id, ITEM_KEY),
         "doc_id": packets.all(Document, packet_id=packet_id)[0].id,

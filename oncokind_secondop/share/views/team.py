@@ -35,7 +35,6 @@ from .team_access import (
     CATEGORY,
     T_,
     audit,
-    drop_grant,
     ended_page,
     ended_reason,
     grant,
@@ -91,7 +90,6 @@ def shared_entry(token: str) -> ResponseReturnValue:
         not_found()
     state = services.share_state(share)
     if state is not services.ShareState.ACTIVE:
-        drop_grant(share.id)
         audit("view", "denied", share=share, object_id=share.id)
         return ended_page(ended_reason(state))
     form = CodeForm()
@@ -111,7 +109,6 @@ def shared_entry(token: str) -> ResponseReturnValue:
         return redirect(url_for("secondop.shared_packet", share_id=share.id), 303)
     audit("view", "denied", share=share, object_id=share.id)
     if result is services.CodeResult.LOCKED:
-        drop_grant(share.id)
         _locked(share)
         return ended_page("locked")
     form.code.errors = [*form.code.errors, _("That code is not right.")]

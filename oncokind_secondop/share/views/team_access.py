@@ -137,7 +137,7 @@ def share_view(action: str, category: str = CATEGORY) -> Callable[[F], F]:
                 not_found()
             state = services.share_state(share)
             if state is not services.ShareState.ACTIVE:
-                drop_grant(share_id)
+                # The grant stays: every later click says "ended" too, never a bare 404.
                 audit(act, "denied", share=share, category=category)
                 return ended_page(ended_reason(state))
             g.secondop_share = share
