@@ -5,7 +5,9 @@ Installed by ``tests/conftest.py`` for every test of the suite:
 * **Audit** (HIPAA 164.312(b), ASTM E2147). Every request any Flask app
   handles is watched through Flask's signals. A request to a patient view
   (one wrapped in :func:`oncokind_secondop.access.patient_view`, which marks
-  the view function) must send exactly one audit event; Learn, static and host
+  the view function) or to a receiving team's page (marked by
+  :func:`oncokind_secondop.share.views.team_access.share_view`) must send
+  exactly one audit event; Learn, static and host
   pages none; the hub and the patient chooser at most one. Every event must
   carry a known action and outcome, a timezone-aware UTC time, the actor and
   the patient acted for (only an anonymous denied attempt has neither), the
@@ -13,7 +15,8 @@ Installed by ``tests/conftest.py`` for every test of the suite:
   event says ``on_behalf``), and only short ids: no field holds text with
   spaces, so no document content and no names. ``recipient`` (the center or
   facility a packet is sent to) is the one label, only on exports and
-  prints, and a safe one (issue 13): one line of at most ``LABEL_MAX``
+  prints (and on every event of a receiving team, actor ``share:<id>``:
+  all it sees is disclosed to it), and a safe one (issue 13): one line of at most ``LABEL_MAX``
   characters, trimmed, with no control, line-separator, bidi-override,
   surrogate or unassigned character (:func:`label_problem`).
 * **Logs** (ASVS 16.2.5). Every log record (root logger at DEBUG, all

@@ -274,3 +274,30 @@ def test_the_pages_follow_the_language_the_host_picks(
     page = _text(team.get(made.entry + "?lang=es"))
     assert 'lang="es"' in page
     assert 'lang="en"' in _text(team.get(made.entry))
+
+
+def test_private_notes_and_the_contact_leave_in_no_shared_answer(
+    app: Flask, team: FlaskClient, world: dict[str, Any]
+) -> None:
+    """Issue 13's private notes (Compare's opinions) and the share's contact:
+    in none of the team's pages or files, the PDF and the ZIP unpacked too."""
+    from oncokind_secondop.compare.models import Opinion, Worksheet
+
+    from ..security.test_private_notes import CANARY, _holds_canary
+
+    with app.app_context():
+        records = current_secondop.records
+        worksheet = records.add("p-maria", Worksheet(title="Choice", marks={}, version=1))
+        records.flush()
+        opinion = Opinion(position=1, doctor="Dr One", plan="Plan", diagnosis="Diagnosis",
+                          patient_notes=f"{CANARY} I felt rushed.")
+        worksheet.opinions.append(opinion)
+        records.add("p-maria", opinion)
+        records.commit()
+    made = make_share(app, world["packet_id"])
+    open_share(team, made)
+    for url in (made.packet, made.file(world["pathology"]), made.summary, made.zip):
+        response = team.get(url)
+        assert response.status_code == 200, url
+        assert not _holds_canary(response.get_data()), url
+        assert CONTACT_CANARY.encode() not in response.get_data(), url
