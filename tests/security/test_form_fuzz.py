@@ -989,6 +989,9 @@ NOT_FUZZED = {
     # Picks which patient a caregiver acts for; stores only a session value:
     # tests/security/test_authorization_matrix.py and tests/test_blueprint*.py.
     "secondop.choose_patient",
+    # The receiving team's access-code form (stores no field, only counts wrong tries):
+    # tests/share/test_team_code_fuzz.py (Hypothesis) and tests/security/test_share_matrix.py.
+    "secondop.shared_entry",
 }
 
 

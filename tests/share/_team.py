@@ -51,14 +51,19 @@ class Made:
         return f"{PREFIX}/shared/{self.id}/packet.zip"
 
 
+#: The fake host's patients as a share keeps them for its cover.
+PEOPLE = {"p-maria": ("Maria Lopez", date(1968, 4, 2)), "p-lee": ("Lee Chen", date(1975, 9, 30))}
+
+
 def make_share(app: Flask, packet_id: int, patient_id: str = "p-maria", *,
                item_keys: tuple[str, ...] = (), team: str = TEAM) -> Made:
+    name, born = PEOPLE[patient_id]
     with app.app_context():
         records = current_secondop.records
         new = services.create_share(
             records, patient_id, packet_id, team_name=team, contact=f"Dr Ruiz {CONTACT_CANARY}",
-            days=14, item_keys=item_keys, patient_name="Maria Lopez",
-            patient_birth_date=date(1968, 4, 2), created_by=patient_id, max_days=90, max_shares=20)
+            days=14, item_keys=item_keys, patient_name=name,
+            patient_birth_date=born, created_by=patient_id, max_days=90, max_shares=20)
         made = Made(new.share.id, new.token, new.code)
         records.session.close()
     return made
