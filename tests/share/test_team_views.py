@@ -301,3 +301,28 @@ def test_private_notes_and_the_contact_leave_in_no_shared_answer(
         assert response.status_code == 200, url
         assert not _holds_canary(response.get_data()), url
         assert CONTACT_CANARY.encode() not in response.get_data(), url
+
+
+def test_a_failure_still_leaves_exactly_one_audit_event(
+    app: Flask, team: FlaskClient, world: dict[str, Any], audit_log: list[AuditEvent],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fault inside the link's page or a team page: a 500, and exactly one event
+    ("error" for a known share; before the link is read, a denied attempt by nobody). Flask's own error log names the
+    failing path, so the entry's token would be in it: the token is not registered here."""
+    from oncokind_secondop.share import services
+
+    made = make_share(app, world["packet_id"])
+    open_share(team, made)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer the 500 as in production
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "share_by_token", fail)
+    monkeypatch.setattr(services, "shared_contents", fail)
+    before = len(audit_log)
+    assert team.get(made.entry).status_code == 500
+    assert team.get(made.packet).status_code == 500
+    assert [(e.outcome, e.actor_id) for e in audit_log[before:]] == [
+        ("denied", None), ("error", f"share:{made.id}")]  # the link unread: nobody known

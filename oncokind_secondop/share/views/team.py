@@ -32,7 +32,6 @@ from ...signals import ShareNotice, share_locked
 from ...uploads import CorruptFile, iter_file, open_verified
 from .. import services
 from .team_access import (
-    CATEGORY,
     T_,
     audit,
     ended_page,
@@ -42,6 +41,7 @@ from .team_access import (
     not_found,
     share_view,
     shared_patient,
+    team_entry,
     team_headers,
 )
 
@@ -61,11 +61,6 @@ class CodeForm(SecondOpForm):
     )
 
 
-def _entry_marker(view: object) -> None:
-    # Counted by the whole-suite guard like every team page (see team_access.share_view).
-    view.secondop_share_view = ("view", CATEGORY)  # type: ignore[attr-defined]
-
-
 def _code_page(form: CodeForm, *, tries_left: int | None, status: int) -> BaseResponse:
     page = render_template(T_ + "team_code.html", form=form, tries_left=tries_left)
     return make_response(page, status)
@@ -80,6 +75,7 @@ def _locked(share: Share) -> None:
 
 @routes.route("/shared/<token>", methods=["GET", "POST"], endpoint="shared_entry")
 @checks_csrf_itself  # the code form checks its token itself, so a refusal is audited here
+@team_entry
 def shared_entry(token: str) -> ResponseReturnValue:
     """The link: asks for the code. Who the share is from is shown only after it."""
     records = current_secondop.records
@@ -88,6 +84,7 @@ def shared_entry(token: str) -> ResponseReturnValue:
     except errors.NotFound:
         audit("view", "denied")  # an unknown link: nobody and nothing to name
         not_found()
+    g.secondop_share = share  # for team_entry, should anything below fail
     state = services.share_state(share)
     if state is not services.ShareState.ACTIVE:
         audit("view", "denied", share=share, object_id=share.id)
@@ -114,9 +111,6 @@ def shared_entry(token: str) -> ResponseReturnValue:
     form.code.errors = [*form.code.errors, _("That code is not right.")]
     form.code.data = ""
     return _code_page(form, tries_left=max(0, max_attempts - share.failed_attempts), status=400)
-
-
-_entry_marker(shared_entry)
 
 
 @routes.route("/shared/<int:share_id>/packet", endpoint="shared_packet")

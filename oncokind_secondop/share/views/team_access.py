@@ -113,6 +113,29 @@ def outcome_for(status: int) -> str:
     return _OUTCOMES.get(status, "error" if status >= 500 else "invalid")
 
 
+def team_entry(view: F) -> F:
+    """The link's page (``/shared/<token>``): the view sends its own event
+    (it knows the share only after the token is looked up); this makes sure
+    a failure before that still leaves exactly one, and marks the view for
+    the whole-suite guard like :func:`share_view` does."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        try:
+            return view(*args, **kwargs)
+        except Exception:
+            if not g.get("secondop_audited"):
+                share = g.get("secondop_share")
+                if share is not None:
+                    audit("view", "error", share=share, object_id=share.id)
+                else:  # before the link was looked up: nobody known, nothing given
+                    audit("view", "denied")
+            raise
+
+    wrapper.secondop_share_view = ("view", CATEGORY)  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
 def share_view(action: str, category: str = CATEGORY) -> Callable[[F], F]:
     """A team page or download for ``/shared/<int:share_id>/...``: needs this
     session's grant for that share and the share active, on every request.
