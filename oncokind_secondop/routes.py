@@ -47,6 +47,12 @@ class Routes:
         self._steps.append(lambda bp: bp.context_processor(function))
         return function
 
+    def after_request(self, function: F) -> F:
+        """Like ``Blueprint.after_request`` (it runs for every request of the
+        blueprint: check ``request.endpoint`` to act on this capability's own)."""
+        self._steps.append(lambda bp: bp.after_request(function))
+        return function
+
     def record_once(self, function: Callable[[BlueprintSetupState], None]) -> Callable[[BlueprintSetupState], None]:
         """Run ``function`` when the blueprint is registered on an app (app start-up)."""
         self._steps.append(lambda bp: bp.record_once(function))

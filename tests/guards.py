@@ -5,7 +5,9 @@ Installed by ``tests/conftest.py`` for every test of the suite:
 * **Audit** (HIPAA 164.312(b), ASTM E2147). Every request any Flask app
   handles is watched through Flask's signals. A request to a patient view
   (one wrapped in :func:`oncokind_secondop.access.patient_view`, which marks
-  the view function) must send exactly one audit event; Learn, static and host
+  the view function) or to a receiving team's page (marked by
+  :func:`oncokind_secondop.share.views.team_access.share_view`) must send
+  exactly one audit event; Learn, static and host
   pages none; the hub and the patient chooser at most one. Every event must
   carry a known action and outcome, a timezone-aware UTC time, the actor and
   the patient acted for (only an anonymous denied attempt has neither), the
@@ -13,7 +15,8 @@ Installed by ``tests/conftest.py`` for every test of the suite:
   event says ``on_behalf``), and only short ids: no field holds text with
   spaces, so no document content and no names. ``recipient`` (the center or
   facility a packet is sent to) is the one label, only on exports and
-  prints, and a safe one (issue 13): one line of at most ``LABEL_MAX``
+  prints (and on every event of a receiving team, actor ``share:<id>``:
+  all it sees is disclosed to it), and a safe one (issue 13): one line of at most ``LABEL_MAX``
   characters, trimmed, with no control, line-separator, bidi-override,
   surrogate or unassigned character (:func:`label_problem`).
 * **Logs** (ASVS 16.2.5). Every log record (root logger at DEBUG, all
@@ -63,6 +66,8 @@ OUTCOMES = frozenset(get_args(Outcome))
 SHORT_ID = re.compile(r"[\w.@:+-]{1,64}")
 CATEGORY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 RECIPIENT_ACTIONS = frozenset({"export", "print"})
+#: A receiving team's actor id is "share:<share id>" (no portal user).
+SHARE_ACTOR = "share:"
 #: Non-patient pages of the package that may send one event (the hub names the
 #: patient acted for; the chooser records a choice).
 AT_MOST_ONE = frozenset({"secondop.hub", "secondop.choose_patient"})
@@ -192,7 +197,8 @@ def event_problems(event: AuditEvent) -> list[str]:
         if value is not None and not SHORT_ID.fullmatch(value):
             found.append(f"{name} is not a short id (content or a name?): {value[:80]!r}")
     if event.recipient is not None:
-        if event.action not in RECIPIENT_ACTIONS:
+        # A receiving team (actor "share:<id>") is the recipient of all it sees and downloads.
+        if event.action not in RECIPIENT_ACTIONS and not (event.actor_id or "").startswith(SHARE_ACTOR):
             found.append(f"recipient on a {event.action!r} event")
         problem = label_problem(event.recipient)
         if problem:
@@ -213,8 +219,11 @@ def label_problem(label: str) -> str | None:
 
 
 def _view_marker(app: Flask) -> tuple[str, str] | None:
+    """A patient view's marker, or a receiving team's page's (share.views.team_access):
+    both touch patient data, so both send exactly one event."""
     view = app.view_functions.get(request.endpoint or "")
-    return getattr(view, "secondop_patient_view", None)
+    marker = getattr(view, "secondop_patient_view", None)
+    return marker if marker is not None else getattr(view, "secondop_share_view", None)
 
 
 def _sent_to_chooser(seen: _Seen) -> bool:

@@ -263,6 +263,17 @@ def share_by_token(store: RecordStore, token: str) -> Share:
     return share
 
 
+def share_by_id(store: RecordStore, share_id: int) -> Share:
+    """The share a team's session holds a grant for, whatever its state, or
+    :class:`NotFound`. Not scoped by patient, like :func:`share_by_token`:
+    the caller has checked that the session was granted this share id by
+    the right code (the id alone opens nothing)."""
+    share = store.session.scalars(select(Share).where(Share.id == share_id)).first()
+    if share is None:
+        raise NotFound(share_id)
+    return share
+
+
 def try_code(
     store: RecordStore, share: Share, code: str, *, max_attempts: int, now: datetime | None = None
 ) -> CodeResult:

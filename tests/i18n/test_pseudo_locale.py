@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from babel import Locale
 from flask import Flask
 
 from oncokind_secondop.learn.content import TOPICS
+from oncokind_secondop.share.views.team_access import TEAM_ENDPOINTS
 
 from .conftest import LETTER, PSEUDO, Seeded, pdf_text, seed_maria, unmarked_words, visible_text
 
@@ -63,8 +65,8 @@ def page_urls(app: Flask, seeded: Seeded) -> list[tuple[str, str]]:
         for rule in app.url_map.iter_rules():
             if not rule.endpoint.startswith("secondop.") or "GET" not in (rule.methods or ()):
                 continue
-            if rule.endpoint in FILES:
-                continue
+            if rule.endpoint in FILES or rule.endpoint in TEAM_ENDPOINTS:
+                continue  # the team's pages need a share's grant: test_the_team_pages_...
             if rule.endpoint == "secondop.packet_item":
                 from oncokind_secondop.packet.models import ChecklistItem
 
@@ -112,6 +114,35 @@ def test_every_page_is_inside_the_domain(pseudo_app: Flask, seeded: Seeded) -> N
         try:
             check(title.replace("| Fake Host", ""), allowed, f"{url} <title>")
             check("\n".join(runs), allowed, url)
+        except AssertionError as error:
+            failures.append(str(error))
+    assert not failures, "\n".join(failures)
+
+
+def test_the_team_pages_are_inside_the_domain(pseudo_app: Flask, seeded: Seeded) -> None:
+    """The receiving team's pages (code form, wrong code, the packet, the
+    summary PDF, the ended page), in a browser of its own."""
+    from ..share._team import make_share, set_share
+
+    made = make_share(pseudo_app, seeded.packet_id)
+    team = pseudo_app.test_client()
+    allowed = allowed_data(seeded) | {"Lakeside Oncology", "Maria Lopez"}
+    lang = f"?lang={PSEUDO}"
+    pages = {"code form": _get(team, made.entry)}
+    wrong = team.post(made.entry + lang, data={"code": "WRONG-CODE0"})
+    assert wrong.status_code == 400
+    pages["wrong code"] = wrong.get_data(as_text=True)
+    assert team.post(made.entry, data={"code": made.code}).status_code == 303
+    pages["packet"] = _get(team, made.packet)
+    set_share(pseudo_app, made.id, failed_attempts=5, locked_at=datetime.now(UTC))
+    ended = team.get(made.packet + lang)
+    assert ended.status_code == 410
+    pages["ended"] = ended.get_data(as_text=True)
+    failures = []
+    for name, html in pages.items():
+        title, runs = visible_text(html)
+        try:
+            check("\n".join([title.replace("| Fake Host", ""), *runs]), allowed, name)
         except AssertionError as error:
             failures.append(str(error))
     assert not failures, "\n".join(failures)

@@ -39,6 +39,7 @@ from oncokind_secondop.signals import AuditEvent, audit_event
 from ..compare.conftest import CompareHelper, opinion_data
 from ..learn.test_letter import VALUES as LETTER_VALUES
 from ..packet.conftest import PacketHelper
+from ..share._team import make_share
 
 #: One canary per patient, in every text field of every object they own.
 CANARY = {"p-maria": "CanaryMariaK4", "p-lee": "CanaryLeeW9"}
@@ -118,14 +119,20 @@ def seed_patient(app: Flask, client: FlaskClient, patient_id: str) -> dict[str, 
         assert added.status_code == 302, added.get_data(as_text=True)
     first = compare.opinion_ids(worksheet_id, patient_id)[0]
     logout(client)
+    share = make_share(app, packet_id, patient_id)
     return {
+        "share_id": share.id,
+        "token": share.token,
+        "code": share.code,
         "packet_id": packet_id,
         "item_id": packets.item_id(packet_id, ITEM_KEY),
         "doc_id": packets.all(Document, packet_id=packet_id)[0].id,
         "event_id": packets.all(TimelineEvent, packet_id=packet_id)[0].id,
         "facility_id": packets.all(Facility, packet_id=packet_id)[0].id,
         "slide_id": packets.all(SlideRecord, packet_id=packet_id)[0].id,
-        "share_id": packets.all(Share, packet_id=packet_id)[0].id,
+        # The share made through the patient's page: her revoke and delete act on it,
+        # so the team's share above (share_id, token, code) stays open for the team's rows.
+        "own_share_id": packets.all(Share, packet_id=packet_id)[0].id,
         "worksheet_id": worksheet_id,
         "opinion_id": first,
         "slug": content.TOPICS[0].slug,
@@ -201,6 +208,8 @@ def methods_of(rule: Any) -> list[str]:
 
 
 def url_for_rule(rule: Any, ids: dict[str, Any]) -> str:
+    if rule.endpoint.startswith("secondop.packet_share"):  # the patient's own share pages
+        ids = {**ids, "share_id": ids["own_share_id"]}
     return str(rule.build({name: ids[name] for name in rule.arguments}, append_unknown=False)[1])
 
 

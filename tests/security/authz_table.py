@@ -16,6 +16,11 @@ Outcomes:
   404      our "not found" page: another patient's object looks missing
   403      our "not available to you" page: the actor acts for nobody
   refused  the form shown again with an error (200); nothing changes
+  code     the receiving team's link (Maria's real token): the page asking for
+           the access code (200), whoever asks; it shows nothing of Maria's
+  nocode   that page again (400) for a POST without a code; nothing counted
+  nogrant  a receiving team's page without a grant in the session (a portal
+           login is no grant): our "not found" page (404)
 
 Audit (checked for every cell): a patient-data route emits exactly one event.
   ok       outcome success, actor = the user, patient = Maria (Lee for his own
@@ -24,6 +29,11 @@ Audit (checked for every cell): a patient-data route emits exactly one event.
   403      outcome denied, actor c-sam, no patient
   404      outcome not_found, actor and patient p-lee (the object id is Maria's)
   refused  outcome denied, actor = the user, no patient
+  code     outcome success, actor share:<id>, patient Maria (the share's)
+  nocode   outcome invalid, actor share:<id>, patient Maria
+  nogrant  outcome denied, actor share:<id>, no patient (the id alone names nobody)
+The team's own roles (code, wrong code, locked, revoked, expired, another
+share's grant) are in tests/security/test_share_matrix.py.
 Learn pages hold no patient data and emit nothing (LEARN); the exceptions to
 the rules above are listed in NO_AUDIT.
 """
@@ -33,6 +43,7 @@ from __future__ import annotations
 ROLES = ("owner", "caregiver", "revoked", "other", "anonymous")
 
 OK, LOGIN, NOT_FOUND, FORBIDDEN, REFUSED = "ok", "login", "404", "403", "refused"
+SHARE_CODE, SHARE_NO_CODE, NO_GRANT = "code", "nocode", "nogrant"
 
 _MARIA_ONLY = (OK, OK, FORBIDDEN, NOT_FOUND, LOGIN)  # a route taking one of Maria's ids
 _OWN_LIST = (OK, OK, FORBIDDEN, OK, LOGIN)  # a route on the acting patient's own records
@@ -115,6 +126,13 @@ EXPECTED: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("secondop.compare_letter", "GET"): _MARIA_ONLY,
     ("secondop.compare_pdf", "GET"): _MARIA_ONLY,
     ("secondop.compare_letter_pdf", "GET"): _MARIA_ONLY,
+    # the receiving team's pages (share.views.team): no portal role opens them
+    ("secondop.shared_entry", "GET"): (SHARE_CODE,) * 5,
+    ("secondop.shared_entry", "POST"): (SHARE_NO_CODE,) * 5,
+    ("secondop.shared_packet", "GET"): (NO_GRANT,) * 5,
+    ("secondop.shared_document", "GET"): (NO_GRANT,) * 5,
+    ("secondop.shared_summary_pdf", "GET"): (NO_GRANT,) * 5,
+    ("secondop.shared_zip", "GET"): (NO_GRANT,) * 5,
 }
 
 #: Pages that hold no patient data: no audit event, whoever asks.

@@ -64,13 +64,27 @@ def answer_matches(expected: str, response: Any) -> bool:
         return status == 302 and urlsplit(location).path == "/login"
     if expected == table.REFUSED:
         return status == 200
+    if expected in TEAM_STATUS:
+        return status == TEAM_STATUS[expected]
     return status == int(expected)
 
 
-def expected_audit(endpoint: str, method: str, role: str, outcome: str) -> list[tuple[Any, ...]]:
+#: The receiving team's pages answer a portal role as a stranger: status, and
+#: the event's (outcome, actor is the share, patient named).
+TEAM_STATUS = {table.SHARE_CODE: 200, table.SHARE_NO_CODE: 400, table.NO_GRANT: 404}
+TEAM_AUDIT = {table.SHARE_CODE: ("success", True), table.SHARE_NO_CODE: ("invalid", True),
+              table.NO_GRANT: ("denied", False)}
+
+
+def expected_audit(endpoint: str, method: str, role: str, outcome: str,
+                   share_id: int | None = None) -> list[tuple[Any, ...]]:
     """(outcome, actor_id, patient_id, on_behalf) of the one event the cell must emit."""
     if endpoint in table.LEARN or (endpoint, method, role) in table.NO_AUDIT:
         return []
+    if outcome in TEAM_AUDIT:
+        result, named = TEAM_AUDIT[outcome]
+        # A share acts for the patient who made it: on_behalf when she is named.
+        return [(result, f"share:{share_id}", "p-maria" if named else None, named)]
     user = USERS[role]
     if outcome == table.OK:
         patient = "p-lee" if role == "other" else "p-maria"
@@ -102,7 +116,7 @@ def run_role(app: Flask, client: FlaskClient, role: str, ids: dict[str, Any],
         ran += 1
         if not answer_matches(outcome, response):
             failures.append(f"{cell}: expected {outcome}, got {got(response)}")
-        want = expected_audit(rule.endpoint, method, role, outcome)
+        want = expected_audit(rule.endpoint, method, role, outcome, ids.get("share_id"))
         if audit_seen(events) != want:
             failures.append(f"{cell}: expected audit {want}, got {audit_seen(events)}")
         if role not in ("owner", "caregiver") and CANARY["p-maria"].encode() in body:

@@ -32,6 +32,9 @@ MUST_SHOW_LEE = {
     "secondop.compare_index", "secondop.compare_worksheet", "secondop.compare_side_by_side",
     "secondop.compare_letter", "secondop.compare_pdf", "secondop.compare_letter_pdf",
     "secondop.compare_opinion_edit", "secondop.packet_document_download",
+    # the receiving team's view of a share of Lee's packet, opened with its code
+    "secondop.shared_packet", "secondop.shared_document", "secondop.shared_summary_pdf",
+    "secondop.shared_zip",
 }
 
 
@@ -68,13 +71,17 @@ def test_nothing_seen_on_lees_side_holds_marias_canary(app, client, caplog, view
     login(client, viewer)
     if viewer == "c-ana":
         assert client.post(f"{PREFIX}/choose", data={"patient": "p-lee"}).status_code == 302
+    # The same browser opens a share of Lee's packet with its code: the team's pages show his.
+    assert client.post(f"{PREFIX}/shared/{world.lee['token']}", data={"code": world.lee["code"]}).status_code == 303
     seen_lee: set[str] = set()
     leaks: list[str] = []
     for rule in secondop_rules(app):
         if "GET" not in methods_of(rule):
             continue
         response = client.get(url_for_rule(rule, world.lee))
-        assert response.status_code == 200, (rule.endpoint, response.status_code)
+        # The share's link, once opened in this browser, leads straight to its packet.
+        status = 303 if rule.endpoint == "secondop.shared_entry" else 200
+        assert response.status_code == status, (rule.endpoint, response.status_code)
         texts = readable(response.content_type, response.get_data())
         if any(MARIA in text for text in texts):
             leaks.append(rule.endpoint)

@@ -995,6 +995,9 @@ NOT_FUZZED = {
     "secondop.packet_share_create",
     "secondop.packet_share_revoke",
     "secondop.packet_share_delete",
+    # The receiving team's access-code form (stores no field, only counts wrong tries):
+    # tests/share/test_team_code_fuzz.py (Hypothesis) and tests/security/test_share_matrix.py.
+    "secondop.shared_entry",
 }
 
 

@@ -83,6 +83,30 @@ def test_audit_guard_accepts_one_event_per_patient_view(app, client, audit_log) 
     assert [(e.actor_id, e.patient_id, e.on_behalf) for e in audit_log] == [("c-sam", "p-maria", True)]
 
 
+def test_audit_guard_counts_the_receiving_teams_views(app, client) -> None:
+    """A team page (share.views.team_access marks it ``secondop_share_view``)
+    must send exactly one event too; a team's recipient is allowed on a view."""
+
+    def silent_team() -> str:
+        return "shared without an audit event"
+
+    silent_team.secondop_share_view = ("view", "shared_packet")  # type: ignore[attr-defined]
+    app.add_url_rule("/planted/team-silent", view_func=silent_team)
+
+    def team_once() -> str:
+        emit_audit("view", "shared_packet", actor_id="share:7", patient_id="p-maria",
+                   recipient="Lakeside Oncology")
+        return "one event"
+
+    team_once.secondop_share_view = ("view", "shared_packet")  # type: ignore[attr-defined]
+    app.add_url_rule("/planted/team-once", view_func=team_once)
+    GUARD.take()
+    assert client.get("/planted/team-silent").status_code == 200
+    assert client.get("/planted/team-once").status_code == 200
+    problems = GUARD.take().problems
+    assert problems == ["GET silent_team (answered 200): a patient view sent 0 audit events, expected exactly 1: "]
+
+
 @pytest.mark.parametrize(("event", "expected"), [
     (AuditEvent("peek", "packet", "success", "p-maria", "p-maria"), "unknown action 'peek'"),
     (AuditEvent("view", "packet", "maybe", "p-maria", "p-maria"), "unknown outcome 'maybe'"),

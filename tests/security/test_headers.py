@@ -26,6 +26,8 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from oncokind_secondop.share.views.team_access import TEAM_ENDPOINTS
+
 from ..conftest import _reset_database
 from ..fake_host import create_app
 from ..learn.test_letter import VALUES as LETTER_VALUES
@@ -81,6 +83,26 @@ def file_problems(response: Any, referrer: str) -> list[str]:
     return problems
 
 
+#: The receiving team's answers with a grant (team_answers): the three files.
+TEAM_FILES = {"team file", "team summary PDF", "team ZIP"}
+
+
+def team_answers(app: Flask, maria: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A receiving team's browser, after the right code: its page and its downloads
+    (before the owner's cells, whose last POST deletes the packet and its shares)."""
+    team = app.test_client()
+    entry = f"{PREFIX}/shared/{maria['token']}"
+    answers: list[tuple[str, Any]] = [("team code page", team.get(entry))]
+    answers.append(("team right code", team.post(entry, data={"code": maria["code"]})))
+    base = f"{PREFIX}/shared/{maria['share_id']}"
+    for label, url in (("team page", f"{base}/packet"), ("team file", f"{base}/files/{maria['doc_id']}"),
+                       ("team summary PDF", f"{base}/summary.pdf"), ("team ZIP", f"{base}/packet.zip")):
+        response = team.get(url)
+        response.get_data()
+        answers.append((label, response))
+    return answers
+
+
 def every_answer(app: Flask, client: FlaskClient) -> list[tuple[str, Any]]:
     """(label, response) for every route as the owner, then the refusals."""
     world = build_world(app, client)
@@ -95,6 +117,7 @@ def every_answer(app: Flask, client: FlaskClient) -> list[tuple[str, Any]]:
         f"{PREFIX}/packet/{world.maria['packet_id']}/items/{world.maria['item_id']}/upload",
         data={"file": (io.BytesIO(canary_pdf("x")), "x.pdf")}, content_type="multipart/form-data",
         headers={"X-Requested-With": "XMLHttpRequest"})))
+    answers += team_answers(app, world.maria)
     for rule, method in ordered_cells(app):
         response = send(client, app, rule, method, world.maria)
         response.get_data()
@@ -112,19 +135,21 @@ def check_every_answer(app: Flask, client: FlaskClient, referrer: str, frame_anc
     files_seen = set()
     for label, response in every_answer(app, client):
         endpoint = label.split()[0]
-        is_file = endpoint in FILE_ENDPOINTS or label == "learn letter PDF"
+        is_file = endpoint in FILE_ENDPOINTS or label == "learn letter PDF" or label in TEAM_FILES
+        # The team's pages never send a Referer, whatever the host's policy: the entry's URL holds the token.
+        expected_referrer = "no-referrer" if endpoint == "team" or endpoint in TEAM_ENDPOINTS else referrer
         if is_file:
             files_seen.add(label)
-            problems = file_problems(response, referrer)
+            problems = file_problems(response, expected_referrer)
         else:
-            problems = page_problems(response, referrer, frame_ancestors)
+            problems = page_problems(response, expected_referrer, frame_ancestors)
             if response.status_code == 200 and response.mimetype != "text/html":
                 problems.append(f"a page served as {response.mimetype}")
         if response.status_code >= 500 or (is_file and response.status_code != 200):
             problems.append(f"status {response.status_code}")
         failures += [f"{label} ({response.status_code}): missing {p}" for p in problems]
     assert not failures, "\n" + "\n".join(failures)
-    assert len(files_seen) == len(FILE_ENDPOINTS) + 1
+    assert len(files_seen) == len(FILE_ENDPOINTS) + 1 + len(TEAM_FILES)
 
 
 def test_every_route_carries_the_security_headers(app: Flask, client: FlaskClient) -> None:

@@ -1,6 +1,5 @@
 """Helpers for the patient's sharing pages: make a packet and shares through
-the pages, read the link and code from the page shown once, and a stand-in
-for the team's entry page until ``views/team.py`` registers the real one."""
+the pages, and read the link and code from the page shown once."""
 
 from __future__ import annotations
 
@@ -8,20 +7,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask
-from flask.testing import FlaskClient
-
-from oncokind_secondop.share.views.patient import TEAM_ENTRY
-
 from ..packet.conftest import BASE, PacketHelper
 
 SECRET = re.compile(r'id="so-share-(link|code)-value">([^<]*)<')
-
-
-def ensure_team_entry(app: Flask) -> None:
-    """The test app's stand-in for the team's entry page, only while the real one is missing."""
-    if TEAM_ENTRY not in app.view_functions:
-        app.add_url_rule("/stand-in/shared/<token>", TEAM_ENTRY, lambda token: "stand-in")
 
 
 @dataclass
@@ -41,10 +29,6 @@ def share_form(**extra: Any) -> dict[str, Any]:
 
 
 class ShareHelper(PacketHelper):
-    def __init__(self, app: Flask, client: FlaskClient) -> None:
-        super().__init__(app, client)
-        ensure_team_entry(app)
-
     def shares_url(self, packet_id: int) -> str:
         return f"{BASE}/{packet_id}/shares"
 

@@ -32,7 +32,7 @@ BASE = "/second-opinion/packet"
 
 @pytest.fixture
 def shares(app: Flask, client: FlaskClient) -> ShareHelper:
-    helper = ShareHelper(app, client)  # before any request: it may add the stand-in route
+    helper = ShareHelper(app, client)
     client.get("/test-login/p-maria")
     return helper
 

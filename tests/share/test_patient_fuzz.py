@@ -27,7 +27,6 @@ from oncokind_secondop.packet.models import Share
 from ..conftest import _reset_database
 from ..fake_host import create_app
 from ..packet.conftest import PacketHelper
-from ._patient_helpers import ensure_team_entry
 
 KEYS = [e.key for e in CHECKLIST]
 CHARS = st.characters(codec="utf-8")
@@ -78,7 +77,6 @@ def _expected(sent: MultiDict[str, str]) -> tuple[str, str] | None:
 def test_the_share_form_under_fuzzing(tmp_path: Path) -> None:
     app = create_app(tmp_path)
     _reset_database(app)
-    ensure_team_entry(app)
     client = app.test_client()
     client.get("/test-login/p-maria")
     packet_id = PacketHelper(app, client).create()

@@ -1,23 +1,30 @@
-"""Everything an export makes from one packet, in the order the pieces need
-each other: FHIR bundle and full text, then the manifest (which lists their
-hashes), then the summary PDF (which embeds the manifest and the bundle),
-then the ZIP's pages. ``SHA256SUMS`` (in ``packet_zip``) comes last and lists
-them all: nothing holds the hash of something that embeds it.
+"""Everything an export makes from one packet, without a request's patient:
+for the patient's own export views and for a receiving team's shared view
+alike. The caller passes who the patient is (the host's ``PatientRef`` for
+the patient, the share's copy for a team) and the contents to show (all of
+them, or what a share includes).
 
-Call it only after ``packet_zip.verify_all`` has passed: its SHA-1s go into
-the bundle, and the summary vouches for every file it lists.
+The pieces come in the order they need each other: FHIR bundle and full
+text, then the manifest (which lists their hashes), then the summary PDF
+(which embeds the manifest and the bundle), then the ZIP's pages.
+``SHA256SUMS`` (in ``packet_zip``) comes last and lists them all: nothing
+holds the hash of something that embeds it.
+
+:func:`verify` comes first: its SHA-1s go into the bundle, and the summary
+vouches for every file it lists.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
 from flask import render_template
 
-from ...adapters import PatientRef
+from ...adapters import FileStore, PatientRef
 from ...exports.pdf import Embedded
 from ...i18n import _
 from ..services import PacketContents
@@ -28,6 +35,23 @@ from .fhir import fhir_bundle
 FHIR_MIMETYPE = "application/fhir+json"
 DISTRIBUTION = "oncokind-secondop"
 README_TEMPLATE = "secondop/packet/zip_readme.txt"
+
+
+@dataclass(frozen=True)
+class Verified:
+    """The one read of every stored file before an export: each file's SHA-1
+    by document id (for the FHIR bundle), or the files that are missing or
+    fail their SHA-256 and size (then no export may vouch for them)."""
+
+    sha1s: dict[int, bytes] = field(default_factory=dict)
+    damaged: list[Any] = field(default_factory=list)
+
+
+def verify(files: FileStore, contents: PacketContents) -> Verified:
+    try:
+        return Verified(sha1s=packet_zip.verify_all(files, contents.documents))
+    except packet_zip.StoredFileProblem as problem:
+        return Verified(damaged=list(problem.documents))
 
 
 @dataclass(frozen=True)
@@ -55,7 +79,7 @@ def pieces(
     planned = plan(contents)
     fhir_json = fhir_bundle(contents, patient, planned, sha1s, created)
     # Every text in full: the summary PDF may shorten long ones (exports/budget.py).
-    full_text = packet_summary.full_text_html(contents, created)
+    full_text = packet_summary.full_text_html(contents, created, patient=patient)
     manifest_json = packet_zip.manifest(
         patient=patient,
         packet=contents.packet,
@@ -68,7 +92,7 @@ def pieces(
     return Pieces(planned, fhir_json, full_text, manifest_json)
 
 
-def summary_pdf(contents: PacketContents, made: Pieces, created: datetime) -> bytes:
+def summary_pdf(contents: PacketContents, patient: PatientRef, made: Pieces, created: datetime) -> bytes:
     """The summary as PDF/A-3b, ``manifest.json`` and the FHIR bundle inside
     it as associated files: the PDF alone still carries the machine-readable
     packet. New ``Embedded`` values (and WeasyPrint attachments) per call."""
@@ -78,7 +102,7 @@ def summary_pdf(contents: PacketContents, made: Pieces, created: datetime) -> by
         Embedded(packet_zip.FHIR_NAME, made.fhir_json, FHIR_MIMETYPE,
                  _("FHIR R4 document bundle of the packet"), created),
     ]
-    return packet_summary.summary_pdf(contents, created, embedded=embedded)
+    return packet_summary.summary_pdf(contents, created, embedded=embedded, patient=patient)
 
 
 def _version() -> str:
@@ -113,3 +137,32 @@ def readme_txt(packet: Any, patient: PatientRef, created: datetime) -> bytes:
     # CRLF: the XDM media may be read on any system; Notepad and every
     # other editor show CRLF lines right.
     return "\r\n".join(text.splitlines()).encode("utf-8") + b"\r\n"
+
+
+def summary_export(contents: PacketContents, patient: PatientRef, sha1s: dict[int, bytes]) -> bytes:
+    """The summary PDF alone (after :func:`verify`)."""
+    created = datetime.now(UTC)
+    return summary_pdf(contents, patient, pieces(contents, patient, sha1s, created), created)
+
+
+def fhir_export(contents: PacketContents, patient: PatientRef, sha1s: dict[int, bytes]) -> bytes:
+    """The FHIR bundle alone (after :func:`verify`)."""
+    return fhir_bundle(contents, patient, plan(contents), sha1s, datetime.now(UTC))
+
+
+def zip_export(
+    files: FileStore, contents: PacketContents, patient: PatientRef, sha1s: dict[int, bytes]
+) -> tuple[Iterator[bytes], int]:
+    """The ZIP stream of ``contents`` and its exact length (after :func:`verify`)."""
+    created = datetime.now(UTC)
+    made = pieces(contents, patient, sha1s, created)
+    return packet_zip.packet_zip(
+        files,
+        made.planned,
+        readme_txt=readme_txt(contents.packet, patient, created),
+        summary_pdf=summary_pdf(contents, patient, made, created),
+        index_html=packet_summary.index_html(contents, made.planned, created, patient=patient),
+        manifest_json=made.manifest_json,
+        fhir_json=made.fhir_json,
+        full_text_html=made.full_text_html,
+    )

@@ -15,6 +15,7 @@ from typing import Any
 from flask import render_template
 
 from ...access import acting
+from ...adapters import PatientRef
 from ...exports import budget
 from ...exports.pdf import Embedded, render_pdf
 from ...extension import current_secondop
@@ -90,7 +91,9 @@ def shortens(contents: PacketContents, caps: Caps) -> bool:
     )
 
 
-def _context(contents: PacketContents, created: datetime) -> dict[str, Any]:
+def _context(
+    contents: PacketContents, created: datetime, patient: PatientRef | None = None
+) -> dict[str, Any]:
     caps = caps_for(contents)
     period = int(current_secondop.config["SECONDOP_RECORDS_REQUEST_DAYS"])
     return {
@@ -100,7 +103,8 @@ def _context(contents: PacketContents, created: datetime) -> dict[str, Any]:
         "file_groups": listed_files(contents.items, caps.files),
         "files_not_listed": max(0, len(contents.documents) - caps.files),
         "text": budget.pdf_text,
-        "patient": acting().patient,
+        # The host's patient on her own pages; a share's copy on a team's (share.views).
+        "patient": patient if patient is not None else acting().patient,
         "packet": contents.packet,
         "items": contents.items,
         "events": contents.events,
@@ -119,25 +123,28 @@ def _context(contents: PacketContents, created: datetime) -> dict[str, Any]:
 
 
 def summary_pdf(contents: PacketContents, created: datetime | None = None,
-                embedded: list[Embedded] | None = None) -> bytes:
+                embedded: list[Embedded] | None = None, *, patient: PatientRef | None = None) -> bytes:
     """The tagged summary of one packet: PDF/UA-1, or PDF/A-3b (still tagged)
     with ``embedded`` files (``build.summary_pdf``: the manifest and the FHIR bundle)."""
     return render_pdf(SUMMARY_TEMPLATE, embedded=embedded or (),
-                      **_context(contents, created or datetime.now(UTC)))
+                      **_context(contents, created or datetime.now(UTC), patient))
 
 
-def full_text_html(contents: PacketContents, created: datetime | None = None) -> bytes:
+def full_text_html(
+    contents: PacketContents, created: datetime | None = None, *, patient: PatientRef | None = None
+) -> bytes:
     """The ZIP's ``full-text.html``: every text of the packet in full, where
     the summary PDF may have shortened it. A browser lays it out on demand."""
     return render_template(
-        FULL_TEXT_TEMPLATE, **_context(contents, created or datetime.now(UTC))
+        FULL_TEXT_TEMPLATE, **_context(contents, created or datetime.now(UTC), patient)
     ).encode("utf-8")
 
 
 def index_html(
-    contents: PacketContents, planned: list[Any], created: datetime | None = None
+    contents: PacketContents, planned: list[Any], created: datetime | None = None, *,
+    patient: PatientRef | None = None,
 ) -> bytes:
     """The ZIP's ``index.html``: plain HTML, relative links, no scripts."""
     return render_template(
-        INDEX_TEMPLATE, planned=planned, **_context(contents, created or datetime.now(UTC))
+        INDEX_TEMPLATE, planned=planned, **_context(contents, created or datetime.now(UTC), patient)
     ).encode("utf-8")

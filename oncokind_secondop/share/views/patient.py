@@ -11,7 +11,7 @@ or audit event holds them.
 
 from __future__ import annotations
 
-from flask import current_app, flash, make_response, redirect, render_template, url_for
+from flask import flash, make_response, redirect, render_template, url_for
 from flask.globals import app_ctx
 from flask.typing import ResponseReturnValue
 
@@ -41,11 +41,6 @@ TEAM_ENTRY = "secondop.shared_entry"
 
 def team_link(token: str) -> str:
     """The absolute link the team opens (the token is its only key)."""
-    if TEAM_ENTRY not in current_app.view_functions:
-        # TEMPORARY, until the team's pages (views/team.py, branch share-team) register
-        # TEAM_ENTRY: the same shape under our prefix. Delete this branch then, so a
-        # missing endpoint fails loudly instead of handing out a dead link.
-        return url_for("secondop.hub", _external=True).rstrip("/") + "/shared/" + token
     return url_for(TEAM_ENTRY, token=token, _external=True)
 
 
