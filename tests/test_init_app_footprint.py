@@ -35,7 +35,8 @@ GUIDE = Path(__file__).resolve().parent.parent / "docs" / "hosting.md"
 SECTION = "## What `init_app` adds to your app"
 ALWAYS = "always"
 #: The "when" column: a row not marked "always" holds only under that condition.
-CONDITIONS = {ALWAYS, "no Flask-Babel in the app", "`records=SQLAlchemyRecordStore(engine=...)`"}
+NO_BABEL, ENGINE, LEARN = "no Flask-Babel in the app", "`records=SQLAlchemyRecordStore(engine=...)`", "Learn mounted"
+CONDITIONS = {ALWAYS, NO_BABEL, ENGINE, LEARN}
 #: The "applies to" column of hooks and handlers: app-wide (None) or the blueprint's own.
 SCOPES: dict[str, str | None] = {
     "every request to the app": None, "every app context": None, "the package's pages": "secondop"}
@@ -157,8 +158,10 @@ def mounted_difference(app: Flask, **adapters: Any) -> tuple[Flask, set[Item], s
     return app, after - before, before
 
 
-def compare(added: set[Item], app: Flask, conditions: set[str]) -> None:
+def compare(added: set[Item], app: Flask, conditions: set[str], before: frozenset[Item] = frozenset()) -> None:
+    """``before``: what the host had already (a setting it chose is not added by init_app)."""
     expected, url_patterns = documented(guide_rows(), conditions)
+    expected -= before
     urls = {item for item in added if item[0] == "URL rule"}
     assert added - urls == expected, (
         f"not in docs/hosting.md's table: {sorted(added - urls - expected, key=str)}; "
@@ -208,7 +211,16 @@ def test_with_the_hosts_babel_and_session_only_the_always_rows(engine: Any, tmp_
     session = scoped_session(sessionmaker(bind=engine))
     app, added, _ = mounted_difference(app, records=SQLAlchemyRecordStore(session=session),
                                        files=LocalFileStore(tmp_path / "files"))
-    compare(added, app, {ALWAYS})
+    compare(added, app, {ALWAYS, LEARN})
+
+
+def test_learn_alone_adds_the_same_except_its_pages_and_stores() -> None:
+    """Learn alone (no stores): the same hooks, handlers and globals; fewer pages."""
+    app = bare_app()
+    app.config["SECONDOP_CAPABILITIES"] = ["learn"]
+    app, added, before = mounted_difference(app)
+    compare(added, app, {ALWAYS, NO_BABEL, LEARN}, frozenset(before))
+    assert not any(name.startswith("secondop.packet") for what, name, _ in added if what == "URL rule")
 
 
 def test_config_keys_are_the_settings(engine: Any, tmp_path: Path) -> None:

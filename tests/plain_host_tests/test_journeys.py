@@ -23,6 +23,9 @@ from ..guards import PatientSecrets
 from ..plain_host import PASSWORD, PEOPLE, create_app
 from ..uploads.samples import pdf_bytes
 
+#: The host in the trial ran its own suite with warnings as errors; so does this one.
+pytestmark = pytest.mark.filterwarnings("error")
+
 PREFIX = "/second-opinion"
 ROSA, TOM = "rosa@clinic.test", "tom@clinic.test"
 
@@ -103,6 +106,19 @@ def test_anonymous_visitors_go_to_the_hosts_own_login_and_come_back(host: Flask)
     assert "Plain Clinic sign-in" in page
     assert sign_in(client, ROSA, f"{PREFIX}/packet/") == f"{PREFIX}/packet/"
     assert client.get(f"{PREFIX}/packet/").status_code == 200
+
+
+def test_a_wrong_url_under_the_prefix_gets_the_packages_404_in_the_hosts_layout(host: Flask) -> None:
+    """The host's user-loading hook was registered before init_app, as the guide
+    says, so even the package's early 404 answer sees who is signed in."""
+    client = host.test_client()
+    sign_in(client, ROSA)
+    response = client.get(f"{PREFIX}/no-such-page")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert 'id="plain-host-nav"' in page and "Rosa Alvarez" in page
+    assert response.headers["Cache-Control"] == "no-store"
+    assert client.get("/no-such-page").status_code == 404  # the host's own 404 elsewhere
 
 
 def test_hub_in_the_hosts_layout_with_the_package_styles(host: Flask) -> None:
