@@ -6,7 +6,7 @@
 
     def delete_account(user):
         ...  # the host's own rows
-        forget(str(user.id))  # inside an app context (a request, a CLI, a task)
+        forget(str(user.id), actor_id=str(admin.id))  # inside an app context
 
 It runs :func:`oncokind_secondop.forget.forget_patient` on the app's own
 stores, then sends one audit event (action ``delete``, category
@@ -27,11 +27,12 @@ from .forget import Forgotten, forget_patient
 from .signals import emit_audit, patient_forgotten
 
 
-def forget(patient_id: str, *, actor_id: str | None = None) -> Forgotten:
+def forget(patient_id: str, *, actor_id: str) -> Forgotten:
     """Remove every record and stored file of ``patient_id`` from the
     current app's stores; audit it and send ``patient_forgotten``.
 
-    ``actor_id`` names who asked (an administrator), when the host knows.
+    ``actor_id`` names who asked, for the audit log: the administrator, the
+    person deleting their own account, or the job that runs it.
     Idempotent: a second call removes nothing (and is audited again: it was
     asked again). With Learn alone nothing is stored: nothing to remove."""
     state = current_secondop
