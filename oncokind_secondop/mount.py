@@ -7,7 +7,9 @@ imports this module.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Never
 
 from flask import Flask
 from flask_babel import Babel
@@ -17,7 +19,7 @@ from .adapters import AuthAdapter, FileStore, RecordStore
 from .blueprint import build_blueprint
 from .capabilities import needed_adapters
 from .cli import secondop_cli
-from .config import validate_config
+from .config import PREFIX, SETTINGS, validate_config
 from .csrf import exempt_streaming_views
 from .extension import EXTENSION_KEY, SecondOpState, secondop_mounted
 from .i18n import DOMAIN, PACKAGE_TRANSLATIONS, jinja_helpers, negotiate_locale
@@ -33,6 +35,19 @@ def _compile_catalogs_in_source_checkout() -> None:
         compile_catalogs(root / "translations", PACKAGE_TRANSLATIONS, only_if_stale=True)
 
 
+def _unexpected_keywords(unexpected: Mapping[str, object]) -> str:
+    """A TypeError message naming the fix: most keywords a host tries are
+    settings, which belong in ``app.config``."""
+    hints = []
+    for name in sorted(unexpected):
+        setting = PREFIX + name.upper()
+        hints.append(f"{name}= (set app.config[{setting!r}] instead)" if setting in SETTINGS
+                     else f"{name}=")
+    return ("SecondOpinion.init_app() takes only auth=, records= and files=; got "
+            + ", ".join(hints) + ". Every other choice is a SECONDOP_* setting in app.config "
+            "(flask secondop config lists them).")
+
+
 class SecondOpinion:
     """Mount the second-opinion pages on a host portal.
 
@@ -43,14 +58,17 @@ class SecondOpinion:
     """
 
     def __init__(self, app: Flask | None = None, *, auth: AuthAdapter | None = None,
-                 records: RecordStore | None = None, files: FileStore | None = None) -> None:
+                 records: RecordStore | None = None, files: FileStore | None = None,
+                 **unexpected: Never) -> None:
+        if unexpected:
+            raise TypeError(_unexpected_keywords(unexpected))
         if app is not None:
             if auth is None:
                 raise TypeError("SecondOpinion(app, auth=...) needs auth=, an AuthAdapter")
             self.init_app(app, auth=auth, records=records, files=files)
 
     def init_app(self, app: Flask, *, auth: AuthAdapter, records: RecordStore | None = None,
-                 files: FileStore | None = None) -> SecondOpState:
+                 files: FileStore | None = None, **unexpected: Never) -> SecondOpState:
         """Validate the ``SECONDOP_*`` settings and mount the pages on ``app``.
 
         :param auth: an :class:`~oncokind_secondop.adapters.AuthAdapter`, always
@@ -76,6 +94,8 @@ class SecondOpinion:
         prefix whose rules collide with rules the host registered before this
         call. Returns the app's state (also ``app.extensions["secondop"]``).
         """
+        if unexpected:
+            raise TypeError(_unexpected_keywords(unexpected))
         if EXTENSION_KEY in app.extensions:
             raise RuntimeError("SecondOpinion is already initialised on this app")
         settings = validate_config(app.config)
