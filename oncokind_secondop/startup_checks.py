@@ -9,6 +9,7 @@ pages silently hidden). Every message names the fix.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from flask import Blueprint, Flask
 from jinja2 import TemplateNotFound, nodes
@@ -19,6 +20,7 @@ from .config import ConfigError
 #: The blocks ``secondop/_layout.html`` fills in the host's layout: the page
 #: title, the stylesheet and scripts (``head``), and the page itself.
 LAYOUT_BLOCKS = ("title", "head", "content")
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
 
 def check_base_template(app: Flask, name: str) -> None:
@@ -39,6 +41,8 @@ def check_base_template(app: Flask, name: str) -> None:
         try:
             source, _, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
         except TemplateNotFound:
+            if (PACKAGE_TEMPLATES / current).is_file():
+                return  # one of ours (the standalone layout): found once our blueprint is registered
             if current == name:
                 raise ConfigError(
                     f"SECONDOP_BASE_TEMPLATE = {name!r}: the app's Jinja loader cannot find this "
@@ -77,6 +81,7 @@ def check_url_collisions(app: Flask, blueprint: Blueprint, url_prefix: str | Non
     routes for this check to see them). The blueprint is tried on a scratch
     app, so nothing of the host's app changes when we refuse."""
     scratch = Flask(app.import_name, static_folder=None)
+    scratch.config.update(app.config)  # registration hooks (Learn's centers files) read it
     scratch.register_blueprint(blueprint, url_prefix=url_prefix)
     host: dict[str, list[Rule]] = {}
     for rule in app.url_map.iter_rules():

@@ -83,6 +83,12 @@ def test_blocks_defined_by_the_layouts_parent_count(tmp_path: Path) -> None:
     assert "secondop" in app.extensions
 
 
+def test_the_packages_own_standalone_layout_may_be_named(tmp_path: Path) -> None:
+    app = _host(tmp_path, SECONDOP_BASE_TEMPLATE="secondop/_standalone.html")
+    SecondOpinion(app, **_adapters(tmp_path))  # type: ignore[arg-type]
+    assert "secondop" in app.extensions
+
+
 def test_a_layout_with_every_block_renders_the_styles(tmp_path: Path) -> None:
     app = _host(tmp_path, {"layout.html": FULL_LAYOUT}, SECONDOP_BASE_TEMPLATE="layout.html",
                 SECONDOP_CAPABILITIES=["learn"])
