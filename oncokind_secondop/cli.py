@@ -1,6 +1,7 @@
 """``flask secondop ...`` commands for hosts."""
 from __future__ import annotations
 
+import getpass
 from typing import cast
 
 import click
@@ -80,3 +81,31 @@ def sweep_command(grace_seconds: float, verify: bool, dry_run: bool) -> None:
         click.echo(f"{report.problem_rows} document row(s) need attention: the file is missing "
                    "or damaged. Restore it from backup; the sweeper never deletes rows.", err=True)
         raise SystemExit(1)
+
+
+def _cli_actor() -> str:
+    try:
+        return "cli:" + getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return "cli"
+
+
+@secondop_cli.command("forget-patient")
+@click.argument("patient_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
+@click.option("--actor", default=None,
+              help="Who asked, for the audit event (default: cli:<your login name>).")
+def forget_patient_command(patient_id: str, yes: bool, actor: str | None) -> None:
+    """Delete every record and stored file of PATIENT_ID (when an account
+    is deleted). Asks first unless --yes. Prints counts only.
+
+    Patient ids must never be reused: a new account with an old id would
+    see the old account's packets."""
+    from .accounts import forget
+
+    if not yes:
+        click.confirm(f"Delete every second-opinion record and file of patient {patient_id!r}? "
+                      "This cannot be undone.", abort=True)
+    forgotten = forget(patient_id, actor_id=actor or _cli_actor())
+    for line in forgotten.lines():
+        click.echo(line)

@@ -191,6 +191,11 @@ SETTINGS: dict[str, Setting] = {
         None, _is_optional_str, "a short text or None",
         "Who patients can contact at the hospital; shown in the footer of every page.",
     ),
+    "SECONDOP_NEGOTIATE_LOCALE": Setting(
+        True, _is_bool, "True or False",
+        "With no locale selector of the host's, show the pages in the browser's language "
+        "(Accept-Language) when a shipped one fits; False keeps them English.",
+    ),
 }
 
 

@@ -29,7 +29,6 @@ class SecondOpState:
     file_store: FileStore | None  # None only when no mounted capability stores files
     translation_directories: tuple[str, ...]
     translations_cache: dict[Any, Any] = field(default_factory=dict, compare=False)
-    options: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def base_template(self) -> str:

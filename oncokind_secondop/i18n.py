@@ -17,7 +17,7 @@ from typing import Any, cast
 from babel import Locale
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, has_request_context, request
 from flask_babel import Domain, get_locale
 from flask_babel import format_date as _format_date
 from flask_babel import format_datetime as _format_datetime
@@ -68,6 +68,46 @@ lazy_gettext = domain.lazy_gettext
 lazy_ngettext = domain.lazy_ngettext
 _ = gettext
 _l = lazy_gettext
+
+
+#: The locales the package ships catalogs for (English is the source).
+SHIPPED_LOCALES = ("en", "es", "ar", "ko", "vi", "zh_Hans", "tl")
+
+# Chinese written in Traditional characters (Taiwan, Hong Kong, Macau): no catalog
+# ships, so these tags are passed over, not shown Simplified.
+_TRADITIONAL_CHINESE = frozenset({"hant", "tw", "hk", "mo"})
+
+
+def shipped_locale_for(tag: str) -> str | None:
+    """The shipped locale for one browser language tag, or None.
+
+    ``es-MX`` -> ``es``; ``zh``, ``zh-CN``, ``zh-SG``, ``zh-Hans`` ->
+    ``zh_Hans`` (but not ``zh-TW``/``zh-HK``/``zh-Hant``); ``fil``/``tl``
+    (Filipino is the standard form of Tagalog) -> ``tl``."""
+    parts = tag.strip().lower().replace("_", "-").split("-")
+    language, rest = parts[0], set(parts[1:])
+    if language in ("fil", "tl"):
+        return "tl"
+    if language == "zh":
+        return None if rest & _TRADITIONAL_CHINESE else "zh_Hans"
+    return language if language in SHIPPED_LOCALES else None
+
+
+def negotiate_locale() -> str | None:
+    """A Flask-Babel locale selector: the first language of the browser's
+    ``Accept-Language`` (in its order of preference) that a shipped catalog
+    serves. None (the default locale) outside a request or with no fit.
+    ``SecondOpinion.init_app`` installs it only when the host has no
+    selector of its own and ``SECONDOP_NEGOTIATE_LOCALE`` is on."""
+    if not has_request_context():
+        return None
+    for tag, quality in request.accept_languages:  # best first
+        if quality <= 0 or tag == "*":
+            continue
+        found = shipped_locale_for(tag)
+        if found is not None:
+            return found
+    return None
 
 
 def current_locale() -> Locale:

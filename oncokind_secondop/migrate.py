@@ -2,7 +2,7 @@
 
 Our migrations keep their own version table (``secondop_alembic_version``),
 so they never touch the host's Alembic history. Run them with
-``flask secondop db upgrade`` or :func:`upgrade` from code.
+``flask secondop db-upgrade`` or :func:`upgrade` from code.
 """
 from __future__ import annotations
 

@@ -113,3 +113,9 @@ def emit_audit(action: str, category: str, *, outcome: str = "success",
     # no need for the proxy's private _get_current_object().
     audit_event.send(app_ctx.app, event=event)
     return event
+
+#: Every record and stored file of a patient was removed
+#: (:func:`oncokind_secondop.accounts.forget`). Sent with ``sender=app``,
+#: ``patient_id=`` and ``forgotten=`` (a :class:`oncokind_secondop.forget.Forgotten`:
+#: counts only), so a host can remove what it keeps beside them.
+patient_forgotten = secondop_signals.signal("patient-forgotten")
