@@ -36,7 +36,8 @@ SECTION = "## What `init_app` adds to your app"
 ALWAYS = "always"
 #: The "when" column: a row not marked "always" holds only under that condition.
 NO_BABEL, ENGINE, LEARN = "no Flask-Babel in the app", "`records=SQLAlchemyRecordStore(engine=...)`", "Learn mounted"
-CONDITIONS = {ALWAYS, NO_BABEL, ENGINE, LEARN}
+SHARE = "sharing mounted"
+CONDITIONS = {ALWAYS, NO_BABEL, ENGINE, LEARN, SHARE}
 #: The "applies to" column of hooks and handlers: app-wide (None) or the blueprint's own.
 SCOPES: dict[str, str | None] = {
     "every request to the app": None, "every app context": None, "the package's pages": "secondop"}
@@ -211,7 +212,7 @@ def test_with_the_hosts_babel_and_session_only_the_always_rows(engine: Any, tmp_
     session = scoped_session(sessionmaker(bind=engine))
     app, added, _ = mounted_difference(app, records=SQLAlchemyRecordStore(session=session),
                                        files=LocalFileStore(tmp_path / "files"))
-    compare(added, app, {ALWAYS, LEARN})
+    compare(added, app, {ALWAYS, LEARN, SHARE})
 
 
 def test_learn_alone_adds_the_same_except_its_pages_and_stores() -> None:
