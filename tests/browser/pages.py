@@ -507,6 +507,13 @@ class Data:
         add_event(page, packet_id, 2026, "1", "test", "Biopsy")
         return packet_id
 
+    def delete_packet(self, packet_id: int) -> None:
+        """Maria deletes a packet (a journey's own, so the inventory's pages stay as they were)."""
+        page = self._maria()
+        page.goto(f"{P}/packet/{packet_id}/delete")
+        self._submit(page, "form[action$='/delete'] button[type=submit]")
+        assert self.last_status == 200, f"deleting packet {packet_id}: HTTP {self.last_status}"
+
     def share_list_empty(self, page: Any) -> str:
         return f"{P}/packet/{self._empty_packet()}/shares"
 

@@ -175,6 +175,11 @@ def test_share_journey(lang: str, contexts: Any, data: Any, tmp_path: Path) -> N
         assert team.locator("h1").inner_text() == "This link has ended"
     assert team.goto(made.path).status == 410, "the link has ended too"
 
+    # Maria deletes the packet: its shares go with it, and the link is now unknown.
+    data.delete_packet(packet_id)
+    assert team.goto(made.path).status == 404
+    assert team.goto(f"{P}/shared/{share_id}/packet").status == 404
+
 
 def test_share_journey_on_a_phone(contexts: Any, data: Any) -> None:
     """Maria's part on a 360 px phone, keyboard only: no sideways scrolling and
@@ -190,3 +195,4 @@ def test_share_journey_on_a_phone(contexts: Any, data: Any) -> None:
     kb.goto(f"{P}/packet/{packet_id}/shares")
     kb.enter("form[action$='/revoke'] button[type=submit]")
     assert team.reload().status == 410
+    data.delete_packet(packet_id)
