@@ -11,15 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
-from .conftest import DESKTOP, PHONE, require_page
+from .conftest import DESKTOP, PHONE, Contexts, Portal, require_page
 from .journeys import Keyboard
-from .pages import SHARE, P, SharePass, share_pass
+from .pages import SHARE, Data, P, SharePass, share_pass
 
 LANGS = ["en", "es", "zh_Hans", "vi", "ko", "tl", "ar"]
 TEAM = "Lakeside Oncology tumor board"
@@ -106,6 +107,36 @@ def shown_hashes(page: Any) -> dict[str, str]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_share_journey(lang: str, contexts: Any, data: Any, tmp_path: Path) -> None:
+    journey(lang, contexts, data, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def on_postgres(browser: Any, postgres_url: str, tmp_path_factory: pytest.TempPathFactory
+                ) -> Iterator[tuple[Contexts, Data]]:
+    """A second example portal, on PostgreSQL, with its own browser contexts and data."""
+    portal = Portal(tmp_path_factory.mktemp("portal-postgres") / "data", database=postgres_url)
+    assert portal.app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    contexts = Contexts(browser, portal)
+    yield contexts, Data(contexts)
+    contexts.close()
+    portal.close()
+    from example_host.models import db
+
+    with portal.app.app_context():
+        db.engine.dispose()  # let the database be dropped
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "ar"])
+def test_share_journey_on_postgresql(lang: str, on_postgres: tuple[Contexts, Data],
+                                     tmp_path: Path) -> None:
+    contexts, data = on_postgres
+    try:
+        journey(lang, contexts, data, tmp_path)
+    finally:
+        contexts.close()
+
+
+def journey(lang: str, contexts: Any, data: Any, tmp_path: Path) -> None:
     require_page(contexts.portal, SHARE)
     packet_id = data.packet_with_files(f"Journey Center {lang}")
 
