@@ -223,6 +223,12 @@ def test_share_journey_on_a_phone(contexts: Any, data: Any) -> None:
     team.goto(made.path)
     team.fill("#code", made.code)
     assert submit(team).status == 200
+    # The file index is one card per file here, each column named inside it (a table's
+    # four columns broke words mid-letter at 360 px).
+    assert team.locator("table.so-file-index td").first.evaluate("e => getComputedStyle(e).display") == "block"
+    assert team.locator(".so-file-index__label").first.is_visible()
+    team.set_viewport_size(DESKTOP)
+    assert not team.locator(".so-file-index__label").first.is_visible(), "a table on a desktop"
     kb.goto(f"{P}/packet/{packet_id}/shares")
     kb.enter("form[action$='/revoke'] button[type=submit]")
     assert team.reload().status == 410
