@@ -4,7 +4,9 @@ wrong code (and is told how many tries are left), then the right one, opens the
 read-only packet and downloads the ZIP, whose every file matches manifest.json's
 SHA-256, whose SHA256SUMS verifies every member and whose FHIR bundle is valid;
 Maria sees the visit on her list and ends the share; the team's next click is
-refused with the "ended" page (410). In each of the portal's languages.
+refused with the "ended" page (410). Both sides keyboard only (Tab, Enter,
+typing), in each of the portal's languages, and on PostgreSQL when
+``SECONDOP_TEST_DATABASE_URL`` names a server.
 """
 from __future__ import annotations
 
@@ -32,6 +34,14 @@ MARKUP_LANG = {"tl": "fil-PH", "zh_Hans": "zh-Hans"}
 def submit(page: Any, selector: str = "form.secondop-form button[type=submit]") -> Any:
     with page.expect_navigation() as nav:
         page.click(selector)
+    return nav.value
+
+
+def enter(kb: Keyboard, selector: str, backwards: bool = False) -> Any:
+    """Tab to a link or button (or stay in a field), press Enter: the main response."""
+    kb.to(selector, backwards=backwards)
+    with kb.page.expect_navigation() as nav:
+        kb.page.keyboard.press("Enter")
     return nav.value
 
 
@@ -145,16 +155,18 @@ def journey(lang: str, contexts: Any, data: Any, tmp_path: Path) -> None:
     made = maria_makes_a_share(kb, packet_id, lang)
     token = made.path.rsplit("/", 1)[1]
 
-    # The team: another browser context, not signed in, only the link and the code.
+    # The team: another browser context, not signed in, only the link and the code;
+    # keyboard only too.
     team = contexts.page(None, lang)
+    team_kb = Keyboard(team, DESKTOP["width"])
     response = team.goto(made.path)
     assert response.status == 200
     assert response.headers["referrer-policy"] == "no-referrer"
     assert_language(team, lang)
     assert TEAM not in team.inner_text("main"), "who shared is shown only after the code"
 
-    team.fill("#code", "WRONG-WRONG")
-    refused = submit(team)
+    team_kb.type("#code", "WRONG-WRONG")
+    refused = enter(team_kb, "#code")  # Enter in the field sends the form
     assert refused.status == 400
     assert team.locator("#secondop-error-summary").count() == 1
     tries = team.locator("p[role=status]").inner_text()
@@ -163,8 +175,8 @@ def journey(lang: str, contexts: Any, data: Any, tmp_path: Path) -> None:
         assert "You can try 4 more times." in tries
     assert team.input_value("#code") == "", "a wrong code is not kept in the field"
 
-    team.fill("#code", made.code.lower().replace("-", " "))  # case, spaces, dashes do not matter
-    opened = submit(team)
+    team_kb.type("#code", made.code.lower().replace("-", " "))  # case, spaces, dashes do not matter
+    opened = enter(team_kb, "form.secondop-form button[type=submit]")
     assert opened.status == 200
     assert opened.headers["referrer-policy"] == "no-referrer"
     assert team.url.endswith("/packet") and token not in team.url
@@ -175,8 +187,9 @@ def journey(lang: str, contexts: Any, data: Any, tmp_path: Path) -> None:
     shown = shown_hashes(team)
     assert set(shown) == FILES
 
+    team_kb.to("a[href$='/packet.zip']")
     with team.expect_download() as download:
-        team.click("a[href$='/packet.zip']")
+        team.keyboard.press("Enter")
     zipped = tmp_path / "packet.zip"
     download.value.save_as(zipped)
     check_zip(zipped, shown)
@@ -196,7 +209,7 @@ def journey(lang: str, contexts: Any, data: Any, tmp_path: Path) -> None:
     assert card.locator("form[action$='/delete']").count() == 1
 
     # The team's next click is refused: the "ended" page, 410, no patient data.
-    refused = submit(team, "a[href$='/summary.pdf']")
+    refused = enter(team_kb, "a[href$='/summary.pdf']", backwards=True)  # just before the ZIP
     assert refused.status == 410
     assert refused.headers["referrer-policy"] == "no-referrer"
     assert_language(team, lang)
