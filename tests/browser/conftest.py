@@ -55,18 +55,23 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 class Portal:
     """The example portal (``example_host.create_app()``) served by a thread."""
 
-    def __init__(self, data: Path) -> None:
-        previous = os.environ.get("EXAMPLE_HOST_DATA")
-        os.environ["EXAMPLE_HOST_DATA"] = str(data)
+    def __init__(self, data: Path, database: str | None = None) -> None:
+        """``database``: a SQLAlchemy URL instead of the portal's own SQLite file."""
+        settings = {"EXAMPLE_HOST_DATA": str(data)}
+        if database is not None:
+            settings["EXAMPLE_HOST_SQLALCHEMY_DATABASE_URI"] = database
+        previous = {name: os.environ.get(name) for name in settings}
+        os.environ.update(settings)
         try:
             from example_host import create_app
 
             self.app = create_app()
         finally:
-            if previous is None:
-                os.environ.pop("EXAMPLE_HOST_DATA", None)
-            else:
-                os.environ["EXAMPLE_HOST_DATA"] = previous
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
         self.data = data
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
@@ -94,6 +99,27 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     server = Portal(tmp_path_factory.mktemp("portal") / "data")
     yield server
     server.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database for a second portal, on the server that
+    ``SECONDOP_TEST_DATABASE_URL`` names (skipped without it); dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    given = os.environ.get("SECONDOP_TEST_DATABASE_URL", "")
+    if "postgresql" not in given:
+        pytest.skip("PostgreSQL: set SECONDOP_TEST_DATABASE_URL=postgresql+psycopg://... (see bin/test)")
+    name = f"secondop_browser_{os.getpid()}"
+    server = create_engine(make_url(given).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(given).set(database=name).render_as_string(hide_password=False)
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
 
 
 # --- the browser ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 P = "/second-opinion"
 PACKET = "secondop.packet_index"
 COMPARE = "secondop.compare_index"
+SHARE = "secondop.packet_shares"
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,22 @@ PAGES: list[Entry] = [
     Entry("compare-side-by-side", "maria", "side_by_side", "Side by side: Surgery or radiation first", needs=COMPARE),
     Entry("compare-side-by-side-sam", "sam", "side_by_side", "Side by side: Surgery or radiation first", needs=COMPARE),
     Entry("compare-letter", "maria", "compare_letter", "Please discuss my case together", needs=COMPARE),
+    # Share: Maria's list (none yet; and shares that were used, ended and locked), the form,
+    # the form with mistakes, the page shown once with the link and the code.
+    Entry("share-list-empty", "maria", "share_list_empty", "Share with the team", needs=SHARE),
+    Entry("share-list-full", "maria", "share_list_full", "Share with the team", needs=SHARE),
+    Entry("share-new", "maria", "share_new", "Share your packet with a team", needs=SHARE),
+    Entry("share-new-errors", "maria", "share_new_errors", "Share your packet with a team", status=400,
+          needs=SHARE),
+    Entry("share-created", "maria", "share_created", "Your share is ready", needs=SHARE),
+    # The receiving team: no portal account (not signed in), only the link and the code.
+    Entry("shared-code", None, "shared_code", "Type the access code", needs=SHARE),
+    Entry("shared-wrong-code", None, "shared_wrong_code", "Type the access code", status=400,
+          needs=SHARE),
+    Entry("shared-packet", None, "shared_packet", "Records for a second opinion", needs=SHARE),
+    Entry("shared-ended", None, "shared_ended", "This link has ended", status=410, needs=SHARE),
+    Entry("shared-locked", None, "shared_locked", "This link has ended", status=410, walk=False,
+          needs=SHARE),
 ]
 
 
@@ -138,7 +155,7 @@ class Data:
         self.contexts = contexts
         self.last_status = 0
 
-    def page(self, user: str) -> Any:
+    def page(self, user: str | None) -> Any:
         context = self.contexts.browser.new_context(
             base_url=self.contexts.portal.url, storage_state=self.contexts.state(user, "en"))
         context.set_default_timeout(30_000)
@@ -434,6 +451,147 @@ class Data:
 
     def compare_letter(self, page: Any) -> str:
         return f"{P}/compare/{self._full_worksheet()['id']}/letter"
+
+    # --- Share ---------------------------------------------------------------------------
+    def make_share(self, packet_id: int, team: str, page: Any | None = None) -> SharePass:
+        """Maria makes a share of the whole packet; the page shown once gives the link and code."""
+        page = page or self._maria()
+        page.goto(f"{P}/packet/{packet_id}/shares/new")
+        page.fill("#team_name", team)
+        self._submit(page, "form.secondop-form button[type=submit]")
+        return share_pass(page)
+
+    def _team(self) -> Any:
+        """One anonymous page (no portal account) the inventory's shares are used from."""
+        if getattr(self, "_team_page", None) is None:
+            self._team_page = self.page(None)
+        return self._team_page
+
+    @functools.cache  # noqa: B019
+    def _shares(self) -> dict[str, SharePass]:
+        """On the full packet: one never opened, one the team uses, one opened, used and
+        then ended by Maria (its visits on her list), one locked by wrong codes."""
+        packet_id = self._full_packet()["id"]
+        made = {name: self.make_share(packet_id, team) for name, team in (
+            ("unopened", "Lakeside Oncology"), ("open", "City Cancer Center tumor board"),
+            ("ended", "Dr Ruiz, University Hospital"), ("locked", "Hope Clinic"))}
+        team = self._team()
+        packet = open_share(team, made["ended"])
+        team.goto(packet)
+        with team.expect_download() as download:
+            team.click("a[href$='/packet.zip']")
+        download.value.path()
+        revoke(self._maria(), packet_id, "Dr Ruiz, University Hospital")
+        for _ in range(5):
+            team.goto(made["locked"].path)
+            team.fill("#code", "WRONG-CODE0")
+            with team.expect_navigation():
+                team.click("form.secondop-form button[type=submit]")
+        return made
+
+    def packet_with_files(self, center: str) -> int:
+        """A packet of its own (for one journey): the first item received, with two files."""
+        packet_id = self.new_packet(center)
+        page = self._maria()
+        item = self.item_ids(packet_id)[0]
+        page.goto(f"{P}/packet/{packet_id}/items/{item}")
+        page.check("input[name=status][value=received]")
+        page.fill("#received_on", "2026-03-02")
+        with page.expect_navigation():
+            page.click("form.secondop-form:not([data-secondop-upload]) button[type=submit]")
+        files = sample_files(self.contexts.portal.data.parent)
+        page.goto(f"{P}/packet/{packet_id}/items/{item}")
+        page.set_input_files("#so-upload-file", [files["pdf"], files["png"]])
+        with page.expect_navigation(url=lambda url: "/upload" not in url):
+            page.click("form[data-secondop-upload] button[type=submit]")
+        add_event(page, packet_id, 2026, "1", "test", "Biopsy")
+        return packet_id
+
+    def delete_packet(self, packet_id: int) -> None:
+        """Maria deletes a packet (a journey's own, so the inventory's pages stay as they were)."""
+        page = self._maria()
+        page.goto(f"{P}/packet/{packet_id}/delete")
+        self._submit(page, "form[action$='/delete'] button[type=submit]")
+        assert self.last_status == 200, f"deleting packet {packet_id}: HTTP {self.last_status}"
+
+    def share_list_empty(self, page: Any) -> str:
+        return f"{P}/packet/{self._empty_packet()}/shares"
+
+    def share_list_full(self, page: Any) -> str:
+        self._shares()
+        return f"{P}/packet/{self._full_packet()['id']}/shares"
+
+    def share_new(self, page: Any) -> str:
+        return f"{P}/packet/{self._full_packet()['id']}/shares/new"
+
+    def share_new_errors(self, page: Any) -> None:
+        """No name, and "only the items I choose" with none chosen."""
+        page.goto(f"{P}/packet/{self._full_packet()['id']}/shares/new")
+        page.check("input[name=scope][value=some]")
+        self._submit(page, "form.secondop-form button[type=submit]")
+
+    def share_created(self, page: Any) -> None:
+        """Made in the page under test (its language): each visit makes a new share."""
+        self.make_share(self._full_packet()["id"], "Riverside second-opinion clinic", page)
+
+    def shared_code(self, page: Any) -> str:
+        return self._shares()["unopened"].path
+
+    def shared_wrong_code(self, page: Any) -> None:
+        """A new share each time: every wrong code counts, five lock the share."""
+        made = self.make_share(self._full_packet()["id"], "Bay Area Cancer Team")
+        page.goto(made.path)
+        page.fill("#code", "WRONG-CODE0")
+        self._submit(page, "form.secondop-form button[type=submit]")
+
+    def shared_packet(self, page: Any) -> str:
+        return open_share(page, self._shares()["open"])
+
+    def shared_ended(self, page: Any) -> str:
+        return self._shares()["ended"].path
+
+    def shared_locked(self, page: Any) -> str:
+        return self._shares()["locked"].path
+
+
+@dataclass(frozen=True)
+class SharePass:
+    """What Maria gives the team: the link (here its path) and the code."""
+    path: str
+    code: str
+
+
+def share_pass(page: Any) -> SharePass:
+    """The link and the code from the page shown once after making a share."""
+    from urllib.parse import urlsplit
+
+    link = page.inner_text("#so-share-link-value").strip()
+    code = page.inner_text("#so-share-code-value").strip()
+    assert link and code, "the link and the code are on the page"
+    return SharePass(urlsplit(link).path, code)
+
+
+def open_share(page: Any, share: SharePass) -> str:
+    """The team opens the link and types the code (unless this browser did before);
+    returns the path of the read-only packet."""
+    from urllib.parse import urlsplit
+
+    page.goto(share.path)
+    if page.locator("#code").count():
+        page.fill("#code", share.code)
+        with page.expect_navigation():
+            page.click("form.secondop-form button[type=submit]")
+    path = urlsplit(page.url).path
+    assert path.endswith("/packet"), f"the code did not open the packet: {page.url}"
+    return path
+
+
+def revoke(page: Any, packet_id: int, team: str) -> None:
+    """Maria ends a share from her list (its button names the team for screen readers)."""
+    page.goto(f"{P}/packet/{packet_id}/shares")
+    card = page.locator("li.so-share", has=page.locator("h2", has_text=team))
+    with page.expect_navigation():
+        card.locator("button[type=submit]").click()
 
 
 def add_event(page: Any, packet_id: int, year: int, month: str, kind: str, title: str) -> None:

@@ -86,3 +86,39 @@ def test_worksheet_and_side_by_side(page: Any) -> None:
     assert page.is_checked("input[name=mark_plan][value=differ]")
     text = page.inner_text("main")
     assert "Surgery first" in text and "Radiation first" in text
+
+
+def test_share_made_opened_and_ended(page: Any, contexts: Any, data: Any) -> None:
+    """Sharing without scripts on either side: Maria makes a share and ends it;
+    the team types the code, reads the packet and downloads a file whose bytes
+    match the SHA-256 its page shows."""
+    import hashlib
+
+    from .pages import SHARE, share_pass
+
+    require_page(contexts.portal, SHARE)
+    packet_id = data.packet_with_files("No Script Sharing Center")
+    page.goto(f"{P}/packet/{packet_id}/shares/new")
+    page.fill("#team_name", "No Script Team")
+    assert submit(page, "form.secondop-form button[type=submit]") == 200
+    made = share_pass(page)
+
+    team = contexts.page(None, javascript=False)
+    team.goto(made.path)
+    team.fill("#code", "NOT-THE-CODE")
+    assert submit(team, "form.secondop-form button[type=submit]") == 400
+    assert team.locator("#secondop-error-summary").count() == 1
+    team.fill("#code", made.code)
+    assert submit(team, "form.secondop-form button[type=submit]") == 200
+    link = team.locator("table.so-file-index tbody tr").first
+    shown = link.locator("code.so-hash").inner_text().strip()
+    with team.expect_download() as download:
+        link.locator("a").click()
+    body = open(download.value.path(), "rb").read()
+    assert hashlib.sha256(body).hexdigest() == shown
+
+    page.goto(f"{P}/packet/{packet_id}/shares")
+    assert submit(page, "form[action$='/revoke'] button[type=submit]") == 200
+    assert page.locator(".so-share__visits li").count() == 3  # wrong code, opened, the file
+    assert team.reload().status == 410
+    data.delete_packet(packet_id)

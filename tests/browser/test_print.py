@@ -15,10 +15,20 @@ from .pages import PAGES, Entry
 
 PRINTED = ["hub-maria", "learn-topic-how-to-ask", "learn-letter", "learn-centers-filtered",
            "learn-selfcheck-result", "packet-detail-full", "packet-timeline-full", "packet-gaps-full",
-           "compare-worksheet-full", "compare-side-by-side"]
+           "compare-worksheet-full", "compare-side-by-side",
+           # Sharing: Maria is told to print the link and code; a hospital prints what it got.
+           "share-list-full", "share-created", "shared-packet"]
 # Pages that print something else than the screen page: the records letter prints
 # only the letter (to sign and send), without the page's heading or disclaimer.
 PRINTS_ONLY = {"learn-letter": "Request for copies of my medical records"}
+# The receiving team's pages say what they are instead of the patient's disclaimer; the
+# sheet with a new share's link and code leaves it off (share-patient.css): it is to keep.
+DISCLAIMER: dict[str, str | None] = {
+    "shared-packet": "This is a read-only copy that a patient shared with your team.",
+    "share-created": None,
+}
+# Pages whose point is on paper: these elements' text prints whole (spaces and line breaks aside).
+MUST_PRINT = {"share-created": ["#so-share-link-value", "#so-share-code-value"]}
 # Words that only the screen chrome carries.
 CHROME = ["Skip to main content", "Sign out", "Sign in", "Language", "You are here",
           "Riverside Health is a demonstration portal", "Change person"]
@@ -47,6 +57,14 @@ def test_print_to_pdf(entry: Entry, contexts: Any, data: Any) -> None:
         assert entry.heading not in text and "For information only." not in text
     else:
         assert entry.heading in text, f"the heading {entry.heading!r} is not in the printed page"
-        assert "For information only." in text, "the disclaimer prints"
+        disclaimer = DISCLAIMER.get(entry.name, "For information only.")
+        if disclaimer is None:
+            assert "For information only." not in text
+        else:
+            assert disclaimer in text, "the disclaimer prints"
+    compact = "".join(text.split())
+    for selector in MUST_PRINT.get(entry.name, []):
+        value = "".join(page.inner_text(selector).split())
+        assert value and value in compact, f"{selector} ({value!r}) is not on paper"
     shown = [word for word in CHROME if word in text]
     assert not shown, f"screen-only chrome printed: {shown}"
