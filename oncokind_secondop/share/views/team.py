@@ -26,6 +26,7 @@ from ...packet.checklist import BY_KEY, EVENT_KINDS, SLIDE_MATERIALS, STATUSES
 from ...packet.display import event_date_label
 from ...packet.export import build
 from ...packet.models import Share
+from ...packet.services import PacketContents
 from ...responses import attachment_response, head_response, is_head
 from ...routes import Routes
 from ...signals import ShareNotice, share_locked
@@ -136,6 +137,17 @@ def shared_packet(share: Share) -> ResponseReturnValue:
     )
 
 
+def _checked_contents(share: Share) -> tuple[PacketContents, dict[int, bytes]] | BaseResponse:
+    """What the share includes, every file checked against its SHA-256 (the one
+    read before an export) with its SHA-1 for the FHIR bundle; or the page
+    naming the damaged files."""
+    contents = services.shared_contents(current_secondop.records, share)
+    verified = build.verify(current_secondop.files, contents)
+    if verified.damaged:
+        return make_response(_damaged_page(share, verified.damaged, action="export"))
+    return contents, verified.sha1s
+
+
 def _damaged_page(share: Share, documents: list[object], *, action: str) -> ResponseReturnValue:
     """A file that fails its SHA-256 is reported, never sent (an outcome the status does not tell)."""
     audit(action, "error", share=share, object_id=share.packet_id,
@@ -166,13 +178,12 @@ def shared_summary_pdf(share: Share) -> ResponseReturnValue:
     filename = _("second-opinion-summary.pdf")
     if is_head():
         return head_response(filename=filename, mimetype="application/pdf")
-    contents = services.shared_contents(current_secondop.records, share)
-    verified = build.verify(current_secondop.files, contents)
-    if verified.damaged:
-        return _damaged_page(share, verified.damaged, action="export")
-    pdf = build.summary_export(contents, shared_patient(share), verified.sha1s)
+    checked = _checked_contents(share)
+    if isinstance(checked, BaseResponse):
+        return checked
+    contents, sha1s = checked
+    pdf = build.summary_export(contents, shared_patient(share), sha1s)
     services.record_access(current_secondop.records, share, "summary")
-    g.secondop_audit_object = share.packet_id
     return attachment_response(pdf, filename=filename, mimetype="application/pdf")
 
 
@@ -182,10 +193,10 @@ def shared_zip(share: Share) -> ResponseReturnValue:
     filename = _("second-opinion-packet.zip")
     if is_head():
         return head_response(filename=filename, mimetype="application/zip")
-    contents = services.shared_contents(current_secondop.records, share)
-    verified = build.verify(current_secondop.files, contents)
-    if verified.damaged:
-        return _damaged_page(share, verified.damaged, action="export")
-    stream, length = build.zip_export(current_secondop.files, contents, shared_patient(share), verified.sha1s)
+    checked = _checked_contents(share)
+    if isinstance(checked, BaseResponse):
+        return checked
+    contents, sha1s = checked
+    stream, length = build.zip_export(current_secondop.files, contents, shared_patient(share), sha1s)
     services.record_access(current_secondop.records, share, "zip")
     return attachment_response(stream, filename=filename, mimetype="application/zip", size=length)
