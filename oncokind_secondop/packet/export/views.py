@@ -26,16 +26,17 @@ EXPORT = "packet_export"
 routes = Routes()
 
 
-def _verified(
-    packet: Packet, contents: services.PacketContents, *, exporting: bool
-) -> Response | dict[int, bytes]:
-    """Check every stored file against its SHA-256 and size (the one read of
-    each file before an export); if any fails, the page naming them (409)
-    instead of an export that vouches for them. Otherwise each file's SHA-1
-    by document id, for the FHIR bundle."""
+def _checked_contents(
+    packet: Packet, *, exporting: bool
+) -> Response | tuple[services.PacketContents, dict[int, bytes]]:
+    """The packet's contents with every stored file checked against its SHA-256
+    and size (the one read of each file before an export) and each file's SHA-1
+    by document id, for the FHIR bundle; if any fails, the page naming them
+    (409) instead of an export that vouches for them."""
+    contents = services.packet_contents(current_secondop.records, acting().patient.id, packet)
     verified = build.verify(current_secondop.files, contents)
     if not verified.damaged:
-        return verified.sha1s
+        return contents, verified.sha1s
     # An outcome the status does not tell the decorator.
     emit_audit("export", EXPORT, outcome="error", object_id=packet.id)
     return make_response(render_template(
@@ -53,12 +54,12 @@ def packet_export_pdf(packet_id: int) -> ResponseReturnValue:
     filename = _("second-opinion-summary.pdf")
     if is_head():
         return head_response(filename=filename, mimetype="application/pdf")
-    contents = services.packet_contents(current_secondop.records, acting().patient.id, packet)
     # The summary lists every file with its SHA-256 for the receiving team:
     # it must not vouch for a file that no longer matches.
-    sha1s = _verified(packet, contents, exporting=False)
-    if isinstance(sha1s, Response):
-        return sha1s
+    checked = _checked_contents(packet, exporting=False)
+    if isinstance(checked, Response):
+        return checked
+    contents, sha1s = checked
     pdf = build.summary_export(contents, acting().patient, sha1s)
     audit_object(packet.id, recipient=packet.center_name)
     return attachment_response(pdf, filename=filename, mimetype="application/pdf")
@@ -71,11 +72,11 @@ def packet_export_fhir(packet_id: int) -> ResponseReturnValue:
     filename = packet_zip.FHIR_NAME  # a standard name, as in the ZIP: not translated
     if is_head():
         return head_response(filename=filename, mimetype=build.FHIR_MIMETYPE)
-    contents = services.packet_contents(current_secondop.records, acting().patient.id, packet)
     # Its DocumentReferences vouch for every file, as the summary does.
-    sha1s = _verified(packet, contents, exporting=False)
-    if isinstance(sha1s, Response):
-        return sha1s
+    checked = _checked_contents(packet, exporting=False)
+    if isinstance(checked, Response):
+        return checked
+    contents, sha1s = checked
     data = build.fhir_export(contents, acting().patient, sha1s)
     audit_object(packet.id, recipient=packet.center_name)
     return attachment_response(data, filename=filename, mimetype=build.FHIR_MIMETYPE)
@@ -88,10 +89,10 @@ def packet_export_zip(packet_id: int) -> ResponseReturnValue:
     filename = _("second-opinion-packet.zip")
     if is_head():
         return head_response(filename=filename, mimetype="application/zip")
-    contents = services.packet_contents(current_secondop.records, acting().patient.id, packet)
-    sha1s = _verified(packet, contents, exporting=True)
-    if isinstance(sha1s, Response):
-        return sha1s
+    checked = _checked_contents(packet, exporting=True)
+    if isinstance(checked, Response):
+        return checked
+    contents, sha1s = checked
     stream, length = build.zip_export(current_secondop.files, contents, acting().patient, sha1s)
     audit_object(packet.id, recipient=packet.center_name)
     return attachment_response(stream, filename=filename, mimetype="application/zip", size=length)
